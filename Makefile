@@ -1,0 +1,43 @@
+# make run  — a local site on http://127.0.0.1:5000 (SQLite file under instance/)
+# make test — the test suite (SQLite; set PORTAL_TEST_DATABASE_URL for PostgreSQL)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app portal
+
+.PHONY: install compile run test lint bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compile: install
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f >/dev/null
+
+run: compile
+	PORTAL_ENV=development $(FLASK) db upgrade
+	PORTAL_ENV=development $(FLASK) seed
+	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: compile
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check portal tests bench migrations/env.py wsgi.py
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+bench: compile
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

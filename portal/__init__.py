@@ -1,0 +1,32 @@
+"""The HLED public consultation portal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(config))
+
+    from portal import cli, db, errors, i18n, security
+    from portal.extensions import csrf, limiter
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from portal.public.routes import bp as public_bp
+    from portal.public.routes import root_bp
+
+    app.register_blueprint(root_bp)
+    app.register_blueprint(public_bp)
+    return app

@@ -1,0 +1,63 @@
+"""Settings read from the environment; the embedded SQLite file is the default database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - used only in development and tests
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment lacks a setting the portal cannot run without."""
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    overrides = dict(overrides or {})
+    env = os.environ.get("PORTAL_ENV", "production")
+    testing = bool(overrides.get("TESTING"))
+    development = env == "development" or os.environ.get("FLASK_DEBUG") == "1"
+
+    secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")
+    if not secret:
+        if not (testing or development):
+            raise ConfigError(
+                "PORTAL_SECRET_KEY is not set. Set it to one long random value shared by every "
+                "worker, e.g. PORTAL_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_hex(32))'), or set PORTAL_ENV=development for local use."
+            )
+        secret = DEV_SECRET
+
+    config: dict[str, Any] = {
+        "SECRET_KEY": secret,
+        "DATABASE_URL": os.environ.get("PORTAL_DATABASE_URL") or default_database_url(),
+        # A comment may take an afternoon to write; the CSRF token lives as long as the
+        # browser session instead of Flask-WTF's one-hour default.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+        "LANGUAGES": ("en", "es"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "PROXY_COUNT": int(os.environ.get("PORTAL_PROXY_COUNT", "0")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_SUBMIT": os.environ.get("PORTAL_RATELIMIT_SUBMIT", "20 per hour"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "DOCKET_PREFIX": "HLED",
+    }
+    config.update(overrides)
+    return config

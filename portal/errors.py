@@ -1,0 +1,72 @@
+"""Error pages in the reader's language; none of them leaks a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this first"),
+    413: _l("What you sent is too large"),
+    422: _l("Please check what you entered"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
+}
+MESSAGES = {
+    400: _l("Please go back and try again."),
+    403: _l("Your account does not have the role needed for this page."),
+    404: _l("We could not find that page. Check the address, or start from the home page."),
+    405: _l("Please go back and use the page's own buttons and links."),
+    413: _l(
+        "The request is larger than the site accepts (1 MB). Comments may be up to 20,000 "
+        "characters; please shorten the text and send it again."
+    ),
+    429: _l("You have sent too many requests in a short time. Please wait a little and retry."),
+    500: _l("Your request was not completed. Please try again in a few minutes."),
+}
+
+
+def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    title = TITLES.get(code, TITLES[400])
+    body = message or MESSAGES.get(code, MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, message=body), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        from portal.public.routes import comment_form_after_csrf_error
+
+        recovered = comment_form_after_csrf_error()
+        if recovered is not None:
+            return recovered
+        return render_error(
+            400,
+            str(
+                _l(
+                    "This form has expired or was not sent from this site. Nothing was saved. "
+                    "Please go back, reload the page and send it again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        code = exc.code or 500
+        if request.path.startswith("/api/") or request.path == "/healthz":
+            return {"error": exc.name, "status": code}, code
+        response = render_error(code)
+        if code == 429 and getattr(exc, "retry_after", None):
+            return response[0], code, {"Retry-After": str(exc.retry_after)}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

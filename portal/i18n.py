@@ -1,0 +1,81 @@
+"""Language from the URL prefix (/en/, /es/), then Accept-Language; locale-aware formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_name
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from werkzeug.exceptions import NotFound
+
+from portal.extensions import babel
+
+
+def current_lang() -> str:
+    lang = g.get("lang")
+    if lang:
+        return lang
+    languages = current_app.config["LANGUAGES"]
+    try:
+        first = request.path.strip("/").split("/", 1)[0]
+    except RuntimeError:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if first in languages:
+        return first
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if values and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in current_app.config["LANGUAGES"]:
+            raise NotFound()
+        g.lang = lang
+
+
+def _add_lang(endpoint: str, values: dict[str, Any]) -> None:
+    if "lang" in values or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return
+    values["lang"] = current_lang()
+
+
+def switch_url(lang: str) -> str:
+    """The same page in the other language (a GET of the same path)."""
+    if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+        args = dict(request.view_args or {})
+        args.update(request.args.to_dict())
+        return url_for(request.endpoint, lang=lang, **args)
+    return url_for("public.home", lang=lang)
+
+
+def format_instant(value: datetime, zone: str = "UTC") -> str:
+    """An instant in the given zone, in the reader's language, with the zone named in words."""
+    locale = Locale.parse(str(get_locale()))
+    local = value.astimezone(ZoneInfo(zone))
+    date_text = format_date(local, "full", locale=locale)
+    time_text = format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
+    zone_text = get_timezone_name(local, "long", locale=locale)
+    pattern = str(locale.datetime_formats["long"]).replace("'", "")
+    combined = pattern.replace("{1}", date_text).replace("{0}", time_text)
+    return f"{combined} ({zone_text})"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=current_lang)
+    app.url_value_preprocessor(_pull_lang)
+    app.url_defaults(_add_lang)
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        lang = current_lang()
+        other = "es" if lang == "en" else "en"
+        return {
+            "lang": lang,
+            "other_lang": other,
+            "switch_url": switch_url,
+            "format_instant": format_instant,
+        }

@@ -1,0 +1,70 @@
+"""A comment as received, with the safe rendering and the receipt that prove it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.models.consultation import CommentPeriod
+from portal.models.types import UTCDateTime
+
+
+class SubmitterType(enum.StrEnum):
+    BUSINESS = "business"
+    ASSOCIATION = "association"
+    NGO = "ngo"
+    ACADEMIC = "academic"
+    LABOR = "labor"
+    GOVERNMENT = "government"
+    INDIVIDUAL = "individual"
+
+
+class Country(enum.StrEnum):
+    US = "US"
+    MX = "MX"
+    CA = "CA"
+    OTHER = "OTHER"
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_period_status_id", "period_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(20), unique=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("comment_periods.id"))
+    submitter_type: Mapped[str] = mapped_column(String(20))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    country: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(120), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    # Exactly what was sent; never rewritten.
+    body: Mapped[str] = mapped_column(Text)
+    # The sanitized rendering of body, computed once when the text is stored.
+    body_html: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    # "declared" by the writer, or "detected:<library>", or "undetermined".
+    language_source: Mapped[str] = mapped_column(String(40))
+    consent_publish: Mapped[bool] = mapped_column(Boolean)
+    # The page language the submitter used, so that later messages reach them in it.
+    ui_language: Mapped[str] = mapped_column(String(8))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=Status.PENDING.value)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    period: Mapped[CommentPeriod] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,1 @@
+"""Pages for the public: pillars, comment periods, the comment form and receipts."""

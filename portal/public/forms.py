@@ -1,0 +1,142 @@
+"""The comment form; its messages are translated and shown beside their fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from portal.models import Country, SubmitterType
+
+MAX_BODY = 20000
+
+SUBMITTER_TYPES = [
+    (SubmitterType.BUSINESS.value, _l("Business")),
+    (SubmitterType.ASSOCIATION.value, _l("Business association or chamber")),
+    (SubmitterType.NGO.value, _l("NGO or civil-society organization")),
+    (SubmitterType.ACADEMIC.value, _l("Academic or research institution")),
+    (SubmitterType.LABOR.value, _l("Labor organization")),
+    (SubmitterType.GOVERNMENT.value, _l("Government body")),
+    (SubmitterType.INDIVIDUAL.value, _l("Individual")),
+]
+COUNTRIES = [
+    (Country.US.value, _l("United States")),
+    (Country.MX.value, _l("Mexico")),
+    (Country.CA.value, _l("Canada")),
+    (Country.OTHER.value, _l("Other")),
+]
+WRITTEN_LANGUAGES = [
+    ("", _l("Detect it for me")),
+    ("en", _l("English")),
+    ("es", _l("Spanish")),
+]
+
+
+def labels(choices: list[tuple[str, Any]]) -> dict[str, Any]:
+    return dict(choices)
+
+
+def select_choices(choices: list[tuple[str, Any]], prompt: Any = None) -> list[SelectChoice]:
+    head = [SelectChoice("", prompt)] if prompt is not None else []
+    return head + [SelectChoice(value, label) for value, label in choices]
+
+
+def _normalized_length(text: str) -> int:
+    # Browsers count a line break as one character but send it as CRLF.
+    return len(text.replace("\r\n", "\n"))
+
+
+class CommentForm(FlaskForm):
+    submitter_type = SelectField(
+        _l("I am commenting as"),
+        choices=select_choices(SUBMITTER_TYPES, _l("Choose one")),
+        validators=[InputRequired(message=_l("Choose who you are commenting as."))],
+    )
+    organization = StringField(
+        _l("Organization"),
+        description=_l("Required unless you comment as an individual."),
+        validators=[Length(max=300, message=_l("Use at most %(max)d characters."))],
+    )
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(message=_l("Enter your name.")),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("Private: used only to contact you about this comment, never published."),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Email(
+                message=_l("Enter an email address like name@example.org."),
+                check_deliverability=False,
+            ),
+            Length(max=320, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    country = SelectField(
+        _l("Country"),
+        choices=select_choices(COUNTRIES, _l("Choose one")),
+        validators=[InputRequired(message=_l("Choose your country."))],
+    )
+    region = StringField(
+        _l("State or province"),
+        validators=[Length(max=120, message=_l("Use at most %(max)d characters."))],
+    )
+    subject = StringField(
+        _l("Subject"),
+        validators=[
+            DataRequired(message=_l("Enter a subject for your comment.")),
+            Length(max=300, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Your comment"),
+        description=_l(
+            "Up to 20,000 characters, in English or Spanish, whatever the page language."
+        ),
+        validators=[DataRequired(message=_l("Write your comment."))],
+    )
+    written_language = SelectField(
+        _l("Language of your comment"), choices=select_choices(WRITTEN_LANGUAGES), default=""
+    )
+    consent_publish = BooleanField(
+        _l("Publish my name and organization with my comment"),
+        description=_l(
+            "If you leave this unticked, your comment may still be published, without your "
+            "name or organization."
+        ),
+    )
+
+    def validate_organization(self, field: StringField) -> None:
+        if self.submitter_type.data != SubmitterType.INDIVIDUAL.value and not (
+            field.data or ""
+        ).strip():
+            raise ValidationError(
+                _l("Enter your organization's name, or choose “Individual” above.")
+            )
+
+    def validate_body(self, field: TextAreaField) -> None:
+        length = _normalized_length(field.data or "")
+        if length > MAX_BODY:
+            raise ValidationError(
+                _l(
+                    "Your comment has %(length)s characters; the limit is %(max)s. "
+                    "Please shorten it.",
+                    length=format_decimal(length),
+                    max=format_decimal(MAX_BODY),
+                )
+            )

@@ -1,0 +1,204 @@
+"""Public pages: thin views over the consultations and submissions services."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as flask_session,
+)
+from sqlalchemy import text
+from werkzeug import Response
+
+from portal.db import get_session
+from portal.extensions import csrf, limiter
+from portal.i18n import current_lang
+from portal.models import CommentPeriod, PeriodState
+from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, CommentForm, labels
+from portal.services import consultations, submissions
+
+root_bp = Blueprint("root", __name__)
+bp = Blueprint("public", __name__, url_prefix="/<lang>")
+
+
+@root_bp.get("/")
+def root() -> Response:
+    lang = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    response = redirect(url_for("public.home", lang=lang), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@root_bp.get("/healthz")
+@csrf.exempt
+def healthz() -> tuple[dict[str, object], int]:
+    try:
+        get_session().execute(text("SELECT 1"))
+        return {"status": "ok", "database": "ok"}, 200
+    except Exception as exc:  # noqa: BLE001 - any failure means the database does not answer
+        current_app.logger.warning("health check: database unavailable: %s", exc)
+        return {"status": "degraded", "database": "unavailable"}, 503
+
+
+@bp.get("/")
+def home() -> str:
+    session = get_session()
+    pillars = consultations.pillars(session)
+    periods = consultations.periods_open_first([p for pl in pillars for p in pl.periods])
+    return render_template("public/home.html", pillars=pillars, periods=periods)
+
+
+@bp.get("/pillars/<slug>")
+def pillar(slug: str) -> str:
+    found = consultations.pillar_by_slug(get_session(), slug)
+    if found is None:
+        abort(404)
+    periods = consultations.periods_open_first(list(found.periods))
+    return render_template("public/pillar.html", pillar=found, periods=periods)
+
+
+def _period_or_404(slug: str) -> CommentPeriod:
+    period = consultations.period_by_slug(get_session(), slug)
+    if period is None:
+        abort(404)
+    return period
+
+
+@bp.get("/periods/<slug>")
+def period(slug: str) -> str:
+    found = _period_or_404(slug)
+    return render_template("public/period.html", period=found, state=found.state())
+
+
+def _render_form(period: CommentPeriod, form: CommentForm, status: int = 200):  # type: ignore[no-untyped-def]
+    state = period.state()
+    if state is not PeriodState.OPEN:
+        status = 200 if request.method == "GET" else 422
+        return render_template(
+            "public/period_not_open.html", period=period, state=state, form=form
+        ), status
+    return render_template("public/comment_form.html", period=period, form=form), status
+
+
+@bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_SUBMIT"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 303,
+)
+def comment(slug: str):  # type: ignore[no-untyped-def]
+    found = _period_or_404(slug)
+    form = CommentForm()
+    if request.method == "GET" or found.state() is not PeriodState.OPEN:
+        return _render_form(found, form)
+    if not form.validate_on_submit():
+        return _render_form(found, form, status=422)
+    session = get_session()
+    try:
+        submission = submissions.submit(
+            session,
+            found,
+            submissions.SubmissionInput(
+                submitter_type=form.submitter_type.data,
+                organization=(form.organization.data or "").strip() or None,
+                name=form.name.data.strip(),
+                email=form.email.data.strip(),
+                country=form.country.data,
+                region=(form.region.data or "").strip(),
+                subject=form.subject.data.strip(),
+                body=form.body.data,
+                consent_publish=bool(form.consent_publish.data),
+                declared_language=form.written_language.data or None,
+            ),
+            ui_language=current_lang(),
+        )
+    except submissions.PeriodNotOpenError:
+        session.rollback()
+        return _render_form(found, form, status=422)
+    session.commit()
+    _remember_receipt(submission.tracking_number)
+    return redirect(
+        url_for("public.receipt", tracking=submission.tracking_number, new=1), code=303
+    )
+
+
+RECEIPTS_KEPT = 20
+
+
+def _remember_receipt(tracking: str) -> None:
+    """This browser sent the comment, so it may see the full copy of what was received."""
+    kept = [t for t in flask_session.get("receipts", []) if t != tracking]
+    flask_session["receipts"] = (kept + [tracking])[-RECEIPTS_KEPT:]
+
+
+def _owns_receipt(tracking: str) -> bool:
+    return tracking in flask_session.get("receipts", [])
+
+
+def comment_form_after_csrf_error():  # type: ignore[no-untyped-def]
+    """On a stale or missing CSRF token, give the comment form back with the text kept."""
+    if request.method != "POST" or request.endpoint != "public.comment":
+        return None
+    found = consultations.period_by_slug(get_session(), (request.view_args or {}).get("slug", ""))
+    if found is None:
+        return None
+    form = CommentForm(meta={"csrf": True})
+    g.csrf_expired = True
+    return _render_form(found, form, status=400)
+
+
+@bp.get("/receipts/<tracking>")
+@limiter.limit("120 per minute")
+def receipt(tracking: str) -> str:
+    session = get_session()
+    found = submissions.by_tracking_number(session, tracking)
+    if found is None:
+        abort(404)
+    if found.tracking_number != tracking:
+        return redirect(url_for("public.receipt", tracking=found.tracking_number), code=301)  # type: ignore[return-value]
+    return render_template(
+        "public/receipt.html",
+        submission=found,
+        period=found.period,
+        owner=_owns_receipt(found.tracking_number),
+        submitter_types=labels(SUBMITTER_TYPES),
+        countries=labels(COUNTRIES),
+        just_sent=request.args.get("new") == "1",
+    )
+
+
+@bp.get("/receipts/<tracking>/record.json")
+def receipt_record(tracking: str) -> Response:
+    """The exact bytes the digest covers: `sha256sum` of this file prints the receipt's digest."""
+    found = submissions.by_tracking_number(get_session(), tracking)
+    if found is None or not _owns_receipt(found.tracking_number):
+        abort(404)
+    body = submissions.canonical_for(found).encode("utf-8")
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.tracking_number}.json"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/receipts")
+@limiter.limit("60 per minute")
+def find_receipt():  # type: ignore[no-untyped-def]
+    raw = request.args.get("tracking", "").strip()
+    if not raw:
+        return render_template("public/find_receipt.html", tracking="", not_found=False)
+    found = submissions.by_tracking_number(get_session(), raw[:40])
+    if found is None:
+        return render_template("public/find_receipt.html", tracking=raw[:40], not_found=True), 404
+    return redirect(url_for("public.receipt", tracking=found.tracking_number), code=303)

@@ -1,0 +1,44 @@
+"""The one place that turns untrusted text into safe HTML; bleach stays behind this module.
+
+Comments are plain text: markup is shown as typed, never executed. Links become clickable with
+rel="nofollow ugc". bleach is slow, so callers store the result once, when text is saved.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bleach
+from bleach.linkifier import Linker
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _nofollow_ugc(attrs: dict, new: bool = False) -> dict:
+    href_key = (None, "href")
+    href = attrs.get(href_key, "")
+    if not href.startswith(("http:", "https:", "mailto:")):
+        return None  # type: ignore[return-value]  # bleach drops the link, keeps the text
+    attrs[(None, "rel")] = "nofollow ugc"
+    return attrs
+
+
+_linker = Linker(callbacks=[_nofollow_ugc], parse_email=False)
+
+
+def render_text(text: str) -> str:
+    """Plain text -> safe HTML paragraphs with links; nothing in the text can execute."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    paragraphs = []
+    for block in _PARAGRAPH_BREAK.split(text):
+        escaped = bleach.clean(block, tags=set(), attributes={}, strip=False)
+        linked = _linker.linkify(escaped)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(paragraphs)
+
+
+def plain(text: str) -> str:
+    """Text with any markup removed, for exports and excerpts that are not HTML."""
+    return bleach.clean(text, tags=set(), attributes={}, strip=True)

@@ -1,0 +1,1 @@
+"""The portal's logic: plain functions that take a session and plain values."""

@@ -1,0 +1,118 @@
+"""Pillars and comment periods: reading them for the public pages, and seeding them."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import CommentPeriod, PeriodState, Pillar, Submission
+from portal.models.types import utcnow
+from portal.services import seed_data
+
+_STATE_ORDER = {PeriodState.OPEN: 0, PeriodState.FORTHCOMING: 1, PeriodState.CLOSED: 2}
+
+
+def pillars(session: Session) -> list[Pillar]:
+    return list(
+        session.scalars(
+            select(Pillar).options(selectinload(Pillar.periods)).order_by(Pillar.number)
+        )
+    )
+
+
+def periods_open_first(periods: list[CommentPeriod], now: datetime | None = None) -> list:
+    now = now or utcnow()
+    return sorted(periods, key=lambda p: (_STATE_ORDER[p.state(now)], p.closes_at))
+
+
+def all_periods(session: Session) -> list[CommentPeriod]:
+    return list(session.scalars(select(CommentPeriod).options(selectinload(CommentPeriod.pillar))))
+
+
+def pillar_by_slug(session: Session, slug: str) -> Pillar | None:
+    return session.scalar(
+        select(Pillar).options(selectinload(Pillar.periods)).where(Pillar.slug == slug)
+    )
+
+
+def period_by_slug(session: Session, slug: str) -> CommentPeriod | None:
+    return session.scalar(
+        select(CommentPeriod)
+        .options(selectinload(CommentPeriod.pillar))
+        .where(CommentPeriod.slug == slug)
+    )
+
+
+def period_by_key(session: Session, key: str) -> CommentPeriod | None:
+    """A period by its slug or its docket identifier (case-insensitive)."""
+    return session.scalar(
+        select(CommentPeriod).where(
+            (CommentPeriod.slug == key) | (CommentPeriod.docket_id == key.upper())
+        )
+    )
+
+
+def next_docket_id(session: Session, year: int, prefix: str = "HLED") -> str:
+    stem = f"{prefix}-{year}-"
+    count = session.scalar(
+        select(func.count())
+        .select_from(CommentPeriod)
+        .where(CommentPeriod.docket_id.like(stem + "%"))
+    )
+    return f"{stem}{(count or 0) + 1:04d}"
+
+
+@dataclass
+class SeedResult:
+    pillars_added: int = 0
+    periods_added: int = 0
+
+
+def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> SeedResult:
+    """Add the three pillars and one open period each; running it again adds nothing."""
+    now = now or utcnow()
+    result = SeedResult()
+    opens = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    for spec in seed_data.PILLARS:
+        pillar = session.scalar(select(Pillar).where(Pillar.number == spec["number"]))
+        if pillar is None:
+            fields = {k: v for k, v in spec.items() if k != "period"}
+            pillar = Pillar(**fields)
+            session.add(pillar)
+            session.flush()
+            result.pillars_added += 1
+        period_spec = dict(spec["period"])  # type: ignore[arg-type]
+        exists = session.scalar(
+            select(CommentPeriod.id).where(CommentPeriod.slug == period_spec["slug"])
+        )
+        if exists is None:
+            session.add(
+                CommentPeriod(
+                    pillar=pillar,
+                    docket_id=next_docket_id(session, opens.year),
+                    opens_at=opens,
+                    closes_at=opens + timedelta(days=days_open),
+                    timezone="America/New_York",
+                    **period_spec,
+                )
+            )
+            session.flush()
+            result.periods_added += 1
+    return result
+
+
+def count_submissions(session: Session, period: CommentPeriod) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Submission).where(Submission.period_id == period.id)
+        )
+        or 0
+    )
+
+
+def demo_rng(seed_value: int | None = None) -> random.Random:
+    return random.Random(seed_value)  # noqa: S311 - demo text, not security

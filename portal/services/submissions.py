@@ -1,0 +1,133 @@
+"""Receiving comments: validation that the period is open, the receipt and its digest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import sanitize
+from portal.models import CommentPeriod, PeriodState, Status, Submission
+from portal.models.types import utcnow
+from portal.services import language
+
+# Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_PREFIX = "HLED"
+
+
+class PeriodNotOpenError(Exception):
+    def __init__(self, period: CommentPeriod, state: PeriodState) -> None:
+        super().__init__(f"{period.docket_id} is {state.value}")
+        self.period = period
+        self.state = state
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    submitter_type: str
+    organization: str | None
+    name: str
+    email: str
+    country: str
+    region: str
+    subject: str
+    body: str
+    consent_publish: bool
+    declared_language: str | None = None
+
+
+def new_tracking_number() -> str:
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{TRACKING_PREFIX}-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def normalize_tracking_number(raw: str) -> str:
+    """Accept what a person types: any case, spaces, and the look-alike letters O, I and L."""
+    cleaned = raw.strip().upper().replace(" ", "")
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if cleaned.startswith("H1ED"):
+        cleaned = "HLED" + cleaned[4:]
+    return cleaned
+
+
+def canonical_record(period_docket: str, data: SubmissionInput, received_at: datetime) -> str:
+    """The exact bytes the receipt's digest is taken over: sorted-key JSON, UTF-8."""
+    record = asdict(data)
+    record.pop("declared_language")
+    record["period"] = period_docket
+    record["received_at"] = received_at.isoformat()
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest_of(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def canonical_for(submission: Submission) -> str:
+    """Rebuild the canonical record from what is stored, to re-check a receipt."""
+    data = SubmissionInput(
+        submitter_type=submission.submitter_type,
+        organization=submission.organization,
+        name=submission.name,
+        email=submission.email,
+        country=submission.country,
+        region=submission.region,
+        subject=submission.subject,
+        body=submission.body,
+        consent_publish=submission.consent_publish,
+    )
+    return canonical_record(submission.period.docket_id, data, submission.received_at)
+
+
+def submit(
+    session: Session,
+    period: CommentPeriod,
+    data: SubmissionInput,
+    ui_language: str,
+    now: datetime | None = None,
+) -> Submission:
+    """Store a comment on an open period; the caller commits before showing the receipt."""
+    now = now or utcnow()
+    state = period.state(now)
+    if state is not PeriodState.OPEN:
+        raise PeriodNotOpenError(period, state)
+    # Microsecond precision is kept by both databases; the digest covers this exact instant.
+    lang, source = language.resolve(data.declared_language, data.body)
+    tracking = new_tracking_number()
+    while session.scalar(select(Submission.id).where(Submission.tracking_number == tracking)):
+        tracking = new_tracking_number()
+    submission = Submission(
+        tracking_number=tracking,
+        period=period,
+        submitter_type=data.submitter_type,
+        organization=data.organization,
+        name=data.name,
+        email=data.email,
+        country=data.country,
+        region=data.region,
+        subject=data.subject,
+        body=data.body,
+        body_html=sanitize.render_text(data.body),
+        language=lang,
+        language_source=source,
+        consent_publish=data.consent_publish,
+        ui_language=ui_language,
+        received_at=now,
+        digest=digest_of(canonical_record(period.docket_id, data, now)),
+        status=Status.PENDING.value,
+    )
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def by_tracking_number(session: Session, raw: str) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(Submission.tracking_number == normalize_tracking_number(raw))
+    )

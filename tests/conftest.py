@@ -1,0 +1,146 @@
+"""Fixtures: a real database (SQLite file, or PORTAL_TEST_DATABASE_URL) migrated by Alembic.
+
+Each test starts from empty tables, so tests do not depend on their order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from portal import create_app
+from portal.cli import alembic_config
+from portal.db import Base, make_engine, write_session
+from portal.models import CommentPeriod, Pillar
+from portal.models.types import utcnow
+from portal.services import consultations
+
+TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
+
+
+def database_url(tmp_dir: Path) -> str:
+    return os.environ.get(TEST_DB_ENV) or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = database_url(tmp_path_factory.mktemp("db"))
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+def _empty_tables(url: str) -> None:
+    engine = make_engine(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - names from our metadata
+    engine.dispose()
+
+
+@pytest.fixture()
+def app(db_url: str) -> Iterator[Flask]:
+    _empty_tables(db_url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    yield app
+    app.extensions["portal_engine"].dispose()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def make_period(
+    app: Flask, *, slug: str = "energy-2026", opens_in: timedelta = -timedelta(days=1),
+    lasts: timedelta = timedelta(days=30),
+) -> CommentPeriod:
+    with app.app_context(), write_session() as session:
+        pillar = session.query(Pillar).filter_by(number=1).one_or_none()
+        if pillar is None:
+            pillar = Pillar(number=1, slug="competitiveness", name_en="Competitiveness",
+                            name_es="Competitividad", description_en="About competitiveness.",
+                            description_es="Sobre la competitividad.")
+            session.add(pillar)
+        opens = utcnow() + opens_in
+        period = CommentPeriod(
+            pillar=pillar, slug=slug,
+            docket_id=consultations.next_docket_id(session, opens.year),
+            title_en="Energy and connectivity", title_es="Energía y conectividad",
+            description_en="Tell us about energy.", description_es="Díganos sobre energía.",
+            questions_en="What helps?\nWhat hurts?", questions_es="¿Qué ayuda?\n¿Qué estorba?",
+            opens_at=opens, closes_at=opens + lasts,
+        )
+        session.add(period)
+        session.flush()
+        session.expunge(period)
+        return period
+
+
+@pytest.fixture()
+def open_period(app: Flask) -> CommentPeriod:
+    return make_period(app)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def valid_comment(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "submitter_type": "business",
+        "organization": "Transportes del Norte",
+        "name": "Ana Martínez",
+        "email": "ana@example.org",
+        "country": "MX",
+        "region": "Nuevo León",
+        "subject": "Cruces fronterizos",
+        "body": "Los cruces de camiones en Nuevo Laredo tardan horas; necesitamos preinspección.",
+        "written_language": "",
+        "consent_publish": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_comment(client: FlaskClient, lang: str, slug: str, **overrides: object):  # type: ignore[no-untyped-def]
+    url = f"/{lang}/periods/{slug}/comment"
+    data = valid_comment(**overrides)
+    data["csrf_token"] = csrf_token(client, url)
+    return client.post(url, data=data)

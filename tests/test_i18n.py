@@ -1,0 +1,62 @@
+"""The Spanish catalog is complete and current: a new or changed string fails here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+POT = ROOT / "translations" / "messages.pot"
+PO = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+
+
+def _ids(path: Path) -> set[object]:
+    with path.open("rb") as f:
+        return {m.id for m in read_po(f) if m.id}
+
+
+def test_messages_pot_is_not_stale(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "--ignore-dirs", ".* __pycache__", "--no-location", "-o", str(fresh), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    missing = _ids(fresh) - _ids(POT)
+    gone = _ids(POT) - _ids(fresh)
+    assert not missing and not gone, (
+        f"messages.pot is stale; run `flask --app portal translate update`. "
+        f"new: {sorted(map(str, missing))[:10]} removed: {sorted(map(str, gone))[:10]}"
+    )
+
+
+def test_spanish_catalog_is_complete_and_not_fuzzy() -> None:
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="es")
+    assert _ids(PO) == _ids(POT), "es catalog does not match messages.pot"
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+    assert problems == []
+
+
+def test_placeholders_survive_translation() -> None:
+    import re
+
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="es")
+    pattern = re.compile(r"%\(\w+\)[sd]")
+    for message in catalog:
+        if message.id and isinstance(message.id, str):
+            assert sorted(pattern.findall(message.id)) == sorted(
+                pattern.findall(message.string)
+            ), message.id

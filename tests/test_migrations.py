@@ -1,0 +1,70 @@
+"""The schema comes only from Alembic: head equals the models, every revision goes up and down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from portal.cli import alembic_config
+from portal.db import Base, include_in_autogenerate, make_engine
+from tests.conftest import TEST_DB_ENV
+
+SCHEMA = "migration_check"
+
+
+@pytest.fixture()
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database apart from the one the other tests share."""
+    url = os.environ.get(TEST_DB_ENV)
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    sep = "&" if "?" in url else "?"
+    yield f"{url}{sep}options=-csearch_path%3D{SCHEMA}"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    engine.dispose()
+
+
+def test_head_matches_the_models(scratch_url: str) -> None:
+    command.upgrade(alembic_config(scratch_url), "head")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+            )
+            diff = compare_metadata(context, Base.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+    finally:
+        engine.dispose()
+
+
+def test_every_revision_upgrades_and_downgrades(scratch_url: str) -> None:
+    config = alembic_config(scratch_url)
+    script = ScriptDirectory.from_config(config)
+    revisions = list(reversed(list(script.walk_revisions())))
+    assert revisions, "no migrations found"
+    for revision in revisions:
+        command.upgrade(config, revision.revision)
+        command.downgrade(config, revision.down_revision or "base")
+        command.upgrade(config, revision.revision)
+    command.downgrade(config, "base")
+    engine = make_engine(scratch_url)
+    try:
+        left = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+        assert left == []
+    finally:
+        engine.dispose()
