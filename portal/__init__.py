@@ -14,19 +14,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
 
     from portal import cli, db, errors, i18n, security
-    from portal.extensions import csrf, limiter
+    from portal.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
     limiter.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
+    from portal.auth.routes import bp as auth_bp
+    from portal.moderation.routes import bp as moderation_bp
     from portal.public.routes import bp as public_bp
     from portal.public.routes import root_bp
 
     app.register_blueprint(root_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(moderation_bp)
     return app

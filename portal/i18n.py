@@ -7,9 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale, gettext
 from werkzeug.exceptions import NotFound
 
 from portal.extensions import babel
@@ -64,6 +64,31 @@ def format_instant(value: datetime, zone: str = "UTC") -> str:
     return f"{combined} ({zone_text})"
 
 
+def format_short(value: datetime, zone: str = "UTC") -> str:
+    """A compact instant for tables: date and time in the reader's language, in UTC."""
+    local = value.astimezone(ZoneInfo(zone))
+    return format_datetime(local, "short", tzinfo=local.tzinfo, locale=str(get_locale())) + (
+        " UTC" if zone == "UTC" else ""
+    )
+
+
+def flag_labels() -> dict[str, str]:
+    return {
+        "honeypot": gettext("Hidden field filled"),
+        "many_links": gettext("Many links"),
+        "repeated": gettext("Repeated text"),
+    }
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "submission.publish": gettext("Published"),
+        "submission.reject": gettext("Rejected"),
+        "submission.edit": gettext("Public version edited"),
+    }
+    return labels.get(action, action)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.url_value_preprocessor(_pull_lang)
@@ -78,4 +103,9 @@ def init_app(app: Flask) -> None:
             "other_lang": other,
             "switch_url": switch_url,
             "format_instant": format_instant,
+            "format_short": format_short,
+            "format_number": format_decimal,
+            "flag_labels": flag_labels,
+            "action_label": action_label,
+            "url_endpoints": current_app.view_functions,
         }

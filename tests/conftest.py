@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +33,8 @@ def database_url(tmp_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per run: the PostgreSQL test database, or a template SQLite file."""
     url = database_url(tmp_path_factory.mktemp("db"))
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -44,21 +46,26 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _empty_tables(url: str) -> None:
-    engine = make_engine(url)
+@pytest.fixture()
+def db_url(migrated_database: str, tmp_path: Path) -> str:
+    """An empty, migrated database for one test."""
+    if migrated_database.startswith("sqlite"):
+        # The audit trail refuses DELETE, so each test gets a fresh copy of the template.
+        template = Path(migrated_database.removeprefix("sqlite:///"))
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, copy)
+        return f"sqlite:///{copy}"
+    engine = make_engine(migrated_database)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - names from our metadata
+        # TRUNCATE fires no row triggers, so the append-only audit table empties too.
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+    return migrated_database
 
 
 @pytest.fixture()
 def app(db_url: str) -> Iterator[Flask]:
-    _empty_tables(db_url)
     app = create_app(
         {
             "TESTING": True,
@@ -144,3 +151,47 @@ def post_comment(client: FlaskClient, lang: str, slug: str, **overrides: object)
     data = valid_comment(**overrides)
     data["csrf_token"] = csrf_token(client, url)
     return client.post(url, data=data)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(app: Flask, role: str, email: str | None = None) -> str:
+    from portal.services import accounts
+
+    email = email or f"{role}@example.org"
+    with app.app_context(), write_session() as session:
+        accounts.create_user(session, email, PASSWORD, role)
+    return email
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/en/staff/login")
+    return client.post(
+        "/en/staff/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def add_submission(app: Flask, period: CommentPeriod, **overrides: object) -> tuple[int, str]:
+    """Store a comment through the real service; returns (id, tracking number)."""
+    from portal.services import submissions
+
+    fields = {k: v for k, v in valid_comment().items() if k not in ("written_language",)}
+    fields["consent_publish"] = True
+    fields["declared_language"] = None
+    fields.update(overrides)
+    ui_language = str(fields.pop("ui_language", "es"))
+    with app.app_context(), write_session() as session:
+        stored = submissions.submit(
+            session, session.get(CommentPeriod, period.id),
+            submissions.SubmissionInput(**fields), ui_language=ui_language,  # type: ignore[arg-type]
+        )
+        return stored.id, stored.tracking_number
+
+
+@pytest.fixture()
+def moderator_client(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    response = sign_in(client, make_user(app, "moderator"))
+    assert response.status_code == 302
+    return client

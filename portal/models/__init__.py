@@ -1,9 +1,22 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
 from portal.models.consultation import CommentPeriod, PeriodState, Pillar
-from portal.models.submission import Country, Status, Submission, SubmitterType
+from portal.models.staff import AuditEvent, Role, User
+from portal.models.submission import (
+    Country,
+    Flag,
+    RejectReason,
+    Status,
+    Submission,
+    SubmitterType,
+)
 
 __all__ = [
+    "AuditEvent",
+    "Flag",
+    "RejectReason",
+    "Role",
+    "User",
     "CommentPeriod",
     "Country",
     "PeriodState",

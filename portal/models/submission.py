@@ -36,9 +36,29 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class RejectReason(enum.StrEnum):
+    OFF_TOPIC = "off_topic"
+    ABUSIVE = "abusive"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+    PERSONAL_INFORMATION = "personal_information"
+    OTHER = "other"
+
+
+class Flag(enum.StrEnum):
+    """Why a comment looks suspicious; flagged comments are held like any other, never dropped."""
+
+    HONEYPOT = "honeypot"
+    MANY_LINKS = "many_links"
+    REPEATED = "repeated"
+
+
 class Submission(Base):
     __tablename__ = "submissions"
-    __table_args__ = (Index("ix_submissions_period_status_id", "period_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_submissions_period_status_id", "period_id", "status", "id"),
+        Index("ix_submissions_status_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -64,7 +84,33 @@ class Submission(Base):
     digest: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default=Status.PENDING.value)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Space-separated Flag values, set when the comment arrives.
+    flags: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # SHA-256 of the whitespace- and case-normalised text, to find repeated (form) letters.
+    text_fingerprint: Mapped[str] = mapped_column(
+        String(64), default="", server_default="", index=True
+    )
+    # The public version a moderator edited (redactions); None means the original is public.
+    public_body: Mapped[str | None] = mapped_column(Text)
+    public_body_html: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reject_reason: Mapped[str | None] = mapped_column(String(40))
+    reject_note: Mapped[str | None] = mapped_column(Text)
 
     period: Mapped[CommentPeriod] = relationship()
+
+    @property
+    def flag_list(self) -> list[str]:
+        return self.flags.split()
+
+    @property
+    def shown_body_html(self) -> str:
+        """What the public reads: the moderator's edited version if there is one."""
+        return self.public_body_html if self.public_body is not None else self.body_html
+
+    @property
+    def shown_body(self) -> str:
+        return self.public_body if self.public_body is not None else self.body
 
     __mapper_args__ = {"version_id_col": version}

@@ -121,6 +121,10 @@ class CommentForm(FlaskForm):
         ),
     )
 
+    # Hidden from people (and from assistive technology); bots fill it. A filled one only flags
+    # the comment for review: it is stored and receipted like any other.
+    website = StringField(_l("Leave this field empty"))
+
     def validate_organization(self, field: StringField) -> None:
         if self.submitter_type.data != SubmitterType.INDIVIDUAL.value and not (
             field.data or ""

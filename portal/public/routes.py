@@ -22,8 +22,10 @@ from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
 from portal.models import CommentPeriod, PeriodState
+from portal.moderation.forms import REJECT_REASONS
 from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, CommentForm, labels
-from portal.services import consultations, submissions
+from portal.services import consultations, search, submissions
+from portal.services import reading_room as reading_room_service
 
 root_bp = Blueprint("root", __name__)
 bp = Blueprint("public", __name__, url_prefix="/<lang>")
@@ -117,6 +119,7 @@ def comment(slug: str):  # type: ignore[no-untyped-def]
                 body=form.body.data,
                 consent_publish=bool(form.consent_publish.data),
                 declared_language=form.written_language.data or None,
+                honeypot=form.website.data or "",
             ),
             ui_language=current_lang(),
         )
@@ -169,9 +172,55 @@ def receipt(tracking: str) -> str:
         submission=found,
         period=found.period,
         owner=_owns_receipt(found.tracking_number),
+        reasons=labels(REJECT_REASONS),
         submitter_types=labels(SUBMITTER_TYPES),
         countries=labels(COUNTRIES),
         just_sent=request.args.get("new") == "1",
+    )
+
+
+@bp.get("/periods/<slug>/comments")
+def reading_room(slug: str):  # type: ignore[no-untyped-def]
+    found = _period_or_404(slug)
+    raw_query = request.args.get("q", "")
+    filters = reading_room_service.ReadingFilters(
+        query=raw_query,
+        submitter_type=_allowed(request.args.get("type"), {v for v, _ in SUBMITTER_TYPES}),
+        country=_allowed(request.args.get("country"), {v for v, _ in COUNTRIES}),
+        language=_allowed(request.args.get("language"), {"en", "es"}),
+    )
+    before = request.args.get("before", "")
+    error = None
+    status = 200
+    try:
+        page = reading_room_service.published(
+            get_session(), found, filters,
+            before=int(before) if before.isdigit() and len(before) < 12 else None,
+        )
+    except search.SearchQueryError as exc:
+        page = reading_room_service.ReadingPage(items=[], next_before=None)
+        error = exc.code
+        status = 400
+    args = {k: v for k, v in request.args.items() if k != "before"}
+    return render_template(
+        "public/reading_room.html", period=found, page=page, filters=filters,
+        query=raw_query[: search.MAX_QUERY_CHARS * 2], error=error, args=args,
+        submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
+    ), status
+
+
+def _allowed(value: str | None, allowed: set[str]) -> str | None:
+    return value if value in allowed else None
+
+
+@bp.get("/comments/<tracking>")
+def published_comment(tracking: str) -> str:
+    found = reading_room_service.published_by_tracking(get_session(), tracking)
+    if found is None:
+        abort(404)
+    return render_template(
+        "public/comment.html", submission=found, period=found.period,
+        submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -12,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import sanitize
-from portal.models import CommentPeriod, PeriodState, Status, Submission
+from portal.models import CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
-from portal.services import language
+from portal.services import language, search
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -40,6 +41,8 @@ class SubmissionInput:
     body: str
     consent_publish: bool
     declared_language: str | None = None
+    # A field people never see; software that fills every field fills it.
+    honeypot: str = ""
 
 
 def new_tracking_number() -> str:
@@ -60,6 +63,7 @@ def canonical_record(period_docket: str, data: SubmissionInput, received_at: dat
     """The exact bytes the receipt's digest is taken over: sorted-key JSON, UTF-8."""
     record = asdict(data)
     record.pop("declared_language")
+    record.pop("honeypot")
     record["period"] = period_docket
     record["received_at"] = received_at.isoformat()
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -85,6 +89,32 @@ def canonical_for(submission: Submission) -> str:
     return canonical_record(submission.period.docket_id, data, submission.received_at)
 
 
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+MANY_LINKS = 5
+
+
+def fingerprint(body: str) -> str:
+    """Same text whatever the spacing and case: how form letters are recognised."""
+    normalized = " ".join(search.fold(body).split())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print_: str) -> str:
+    flags = []
+    if data.honeypot.strip():
+        flags.append(Flag.HONEYPOT.value)
+    if len(_LINK.findall(data.body)) >= MANY_LINKS:
+        flags.append(Flag.MANY_LINKS.value)
+    repeated = session.scalar(
+        select(Submission.id)
+        .where(Submission.period_id == period.id, Submission.text_fingerprint == print_)
+        .limit(1)
+    )
+    if repeated is not None:
+        flags.append(Flag.REPEATED.value)
+    return " ".join(flags)
+
+
 def submit(
     session: Session,
     period: CommentPeriod,
@@ -104,7 +134,7 @@ def submit(
         tracking = new_tracking_number()
     submission = Submission(
         tracking_number=tracking,
-        period=period,
+        period_id=period.id,
         submitter_type=data.submitter_type,
         organization=data.organization,
         name=data.name,
@@ -122,6 +152,8 @@ def submit(
         digest=digest_of(canonical_record(period.docket_id, data, now)),
         status=Status.PENDING.value,
     )
+    submission.text_fingerprint = fingerprint(data.body)
+    submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
     session.flush()
     return submission

@@ -1,0 +1,1 @@
+"""Staff sign-in, roles and the decorators that guard staff pages."""

@@ -1,0 +1,90 @@
+"""Sign-in and sign-out for staff."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug import Response
+
+from portal.auth.decorators import current_actor
+from portal.auth.forms import SignInForm
+from portal.db import get_session
+from portal.extensions import limiter, login_manager
+from portal.i18n import format_instant
+from portal.models import User
+from portal.services import accounts, audit
+
+bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return get_session().get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Response:
+    flash(_("Please sign in to see that page."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _home_for(user: User) -> str:
+    return url_for("moderation.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = SignInForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(_home_for(current_user))  # type: ignore[arg-type]
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        db = get_session()
+        result = accounts.authenticate(
+            db, form.email.data or "", form.password.data or "", ip=request.remote_addr or ""
+        )
+        db.commit()
+        if result.user is not None:
+            session.clear()  # a new session id on sign-in: no fixation
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")) or _home_for(result.user))
+        if result.locked_until:
+            error = _(
+                "Too many failed attempts. This account is locked until %(time)s.",
+                time=format_instant(result.locked_until, "UTC"),
+            )
+            status = 429
+        else:
+            error = _("The email address or password is not right.")
+            status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    db = get_session()
+    audit.record(db, current_actor(), "signout", "user", current_user.id)
+    db.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))

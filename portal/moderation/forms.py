@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from portal.public.forms import select_choices
+
+REJECT_REASONS = [
+    ("off_topic", _l("Off-topic")),
+    ("abusive", _l("Abusive or threatening")),
+    ("spam", _l("Spam")),
+    ("duplicate", _l("Duplicate")),
+    ("personal_information", _l("Personal information")),
+    ("other", _l("Other reason")),
+]
+
+
+class DecisionForm(FlaskForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class RejectForm(DecisionForm):
+    reason = SelectField(
+        _l("Reason"),
+        choices=select_choices(REJECT_REASONS, _l("Choose a reason")),
+        validators=[InputRequired(message=_l("Choose a reason."))],
+    )
+    note = TextAreaField(
+        _l("Note to the submitter"),
+        description=_l("Shown on the submitter's receipt. Write it in the submitter's language."),
+        validators=[Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class EditForm(DecisionForm):
+    public_body = TextAreaField(
+        _l("Public version"),
+        description=_l(
+            "What the public will read. Redact personal data or abuse; the original is kept."
+        ),
+        validators=[
+            DataRequired(message=_l("The public version cannot be empty.")),
+            Length(max=20000, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+class BulkForm(FlaskForm):
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(
+        _l("Decision"),
+        choices=select_choices([("publish", _l("Publish")), ("reject", _l("Reject"))]),
+        validators=[InputRequired()],
+    )
+    reason = SelectField(
+        _l("Reason"), choices=select_choices(REJECT_REASONS, _l("Choose a reason"))
+    )
+    note = TextAreaField(
+        _l("Note to the submitters"),
+        validators=[Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )

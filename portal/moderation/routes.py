@@ -1,0 +1,235 @@
+"""Moderator pages: thin views over services.moderation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug import Response
+
+from portal.auth.decorators import current_actor, role_required
+from portal.db import get_session
+from portal.models import Flag, Role, Status, Submission
+from portal.moderation.forms import (
+    REJECT_REASONS,
+    BulkForm,
+    DecisionForm,
+    EditForm,
+    RejectForm,
+)
+from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, labels
+from portal.services import audit, consultations, moderation
+
+bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
+
+STAFF_ROLES = (Role.MODERATOR.value,)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _choice_arg(name: str, allowed: set[str]) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in allowed else None
+
+
+def _filters() -> moderation.QueueFilters:
+    return moderation.QueueFilters(
+        status=_choice_arg("status", {s.value for s in Status}) or Status.PENDING.value,
+        period_id=_int_arg("period"),
+        pillar_id=_int_arg("pillar"),
+        language=_choice_arg("language", {"en", "es", "und"}),
+        submitter_type=_choice_arg("type", {v for v, _ in SUBMITTER_TYPES}),
+        country=_choice_arg("country", {v for v, _ in COUNTRIES}),
+        flag=_choice_arg("flag", {f.value for f in Flag} | {"any"}),
+    )
+
+
+def _context() -> dict[str, object]:
+    return {
+        "submitter_types": labels(SUBMITTER_TYPES),
+        "countries": labels(COUNTRIES),
+        "reasons": labels(REJECT_REASONS),
+    }
+
+
+@bp.get("/")
+@role_required(*STAFF_ROLES)
+def queue() -> str:
+    db = get_session()
+    filters = _filters()
+    page = moderation.queue(db, filters, after=_int_arg("after"), before=_int_arg("before"))
+    args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        filters=filters,
+        args=args,
+        counts=moderation.status_counts(db, filters.period_id),
+        periods=consultations.all_periods(db),
+        pillars=consultations.pillars(db),
+        bulk=BulkForm(),
+        **_context(),
+    )
+
+
+@bp.post("/bulk")
+@role_required(*STAFF_ROLES)
+def bulk():  # type: ignore[no-untyped-def]
+    form = BulkForm()
+    back = request.form.get("back", "")
+    back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
+    if not form.validate_on_submit():
+        flash(_("Choose a decision."), "error")
+        return redirect(back, code=303)
+    if not form.ids.data:
+        return render_template(
+            "errors/error.html", code=400, title=_("Nothing selected"),
+            message=_("Select at least one comment in the queue, then choose a decision."),
+        ), 400
+    if form.action.data == "reject" and not form.reason.data:
+        return render_template(
+            "errors/error.html", code=422, title=_("Choose a reason"),
+            message=_("To reject comments, choose a reason."),
+        ), 422
+    db = get_session()
+    try:
+        result = moderation.bulk_decide(
+            db, form.ids.data, form.action.data, current_actor(), reason=form.reason.data or None,
+            note=form.note.data or "",
+        )
+    except moderation.InvalidDecisionError:
+        db.rollback()
+        abort(400)
+    db.commit()
+    if form.action.data == "publish":
+        flash(_("%(count)s comments published.", count=len(result.decided)), "success")
+    else:
+        flash(_("%(count)s comments rejected.", count=len(result.decided)), "success")
+    if result.skipped:
+        flash(
+            _(
+                "%(count)s had already been decided by someone else and were left unchanged: "
+                "%(numbers)s",
+                count=len(result.skipped),
+                numbers=", ".join(result.skipped),
+            ),
+            "warning",
+        )
+    return redirect(back, code=303)
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    found = moderation.get(get_session(), submission_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _review(submission: Submission, reject_form=None, edit_form=None, status=200):  # type: ignore[no-untyped-def]
+    db = get_session()
+    reject_form = reject_form or RejectForm(version=submission.version)
+    edit_form = edit_form or EditForm(
+        version=submission.version, public_body=submission.shown_body
+    )
+    return render_template(
+        "moderation/review.html",
+        submission=submission,
+        period=submission.period,
+        history=audit.history(db, "submission", submission.id),
+        loads=audit.loads,
+        reject_form=reject_form,
+        edit_form=edit_form,
+        publish_form=DecisionForm(version=submission.version, formdata=None),
+        **_context(),
+    ), status
+
+
+@bp.get("/submissions/<int:submission_id>")
+@role_required(*STAFF_ROLES)
+def review(submission_id: int):  # type: ignore[no-untyped-def]
+    return _review(_submission_or_404(submission_id))
+
+
+def _conflict(submission: Submission):  # type: ignore[no-untyped-def]
+    get_session().rollback()
+    return render_template(
+        "moderation/conflict.html", submission=submission, **_context()
+    ), 409
+
+
+def _already_decided(submission: Submission):  # type: ignore[no-untyped-def]
+    get_session().rollback()
+    return render_template(
+        "moderation/conflict.html", submission=submission, already=True, **_context()
+    ), 409
+
+
+def _next_url() -> str:
+    return url_for(".queue")
+
+
+@bp.post("/submissions/<int:submission_id>/publish")
+@role_required(*STAFF_ROLES)
+def publish(submission_id: int):  # type: ignore[no-untyped-def]
+    submission = _submission_or_404(submission_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        moderation.publish(db, submission, current_actor(), expected_version=form.version.data)
+    except moderation.ConflictError:
+        return _conflict(submission)
+    except moderation.AlreadyDecidedError:
+        return _already_decided(submission)
+    db.commit()
+    flash(_("Comment %(number)s published.", number=submission.tracking_number), "success")
+    return redirect(_next_url(), code=303)
+
+
+@bp.post("/submissions/<int:submission_id>/reject")
+@role_required(*STAFF_ROLES)
+def reject(submission_id: int):  # type: ignore[no-untyped-def]
+    submission = _submission_or_404(submission_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        if form.version.data is None:
+            abort(400)
+        return _review(submission, reject_form=form, status=422)
+    db = get_session()
+    try:
+        moderation.reject(db, submission, current_actor(), form.reason.data,
+                          form.note.data or "", expected_version=form.version.data)
+    except moderation.ConflictError:
+        return _conflict(submission)
+    except moderation.AlreadyDecidedError:
+        return _already_decided(submission)
+    db.commit()
+    flash(_("Comment %(number)s rejected.", number=submission.tracking_number), "success")
+    return redirect(_next_url(), code=303)
+
+
+@bp.post("/submissions/<int:submission_id>/edit")
+@role_required(*STAFF_ROLES)
+def edit(submission_id: int):  # type: ignore[no-untyped-def]
+    submission = _submission_or_404(submission_id)
+    form = EditForm()
+    if not form.validate_on_submit():
+        if form.version.data is None:
+            abort(400)
+        return _review(submission, edit_form=form, status=422)
+    db = get_session()
+    try:
+        moderation.edit_public_version(
+            db, submission, current_actor(), form.public_body.data or "",
+            expected_version=form.version.data,
+        )
+    except moderation.ConflictError:
+        return _conflict(submission)
+    except moderation.AlreadyDecidedError:
+        return _already_decided(submission)
+    db.commit()
+    flash(_("The public version was saved."), "success")
+    return redirect(url_for(".review", submission_id=submission.id), code=303)

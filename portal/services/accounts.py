@@ -1,0 +1,132 @@
+"""Staff accounts: creation, roles, password checks with lockout after repeated failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Role, User
+from portal.models.types import utcnow
+from portal.services import audit
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so that a wrong email costs as much time as a
+# wrong password and does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+class AccountError(ValueError):
+    pass
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def create_user(
+    session: Session, email: str, password: str, role: str, actor: audit.Actor = audit.CLI
+) -> User:
+    email = normalize_email(email)
+    if "@" not in email:
+        raise AccountError("give an email address")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"role must be one of {', '.join(r.value for r in Role)}")
+    if by_email(session, email):
+        raise AccountError(f"{email} already has an account")
+    validate_password(password)
+    user = User(email=email, password_hash=_hasher.hash(password), role=role, active=True)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, after={"email": email,
+                                                                          "role": role})
+    return user
+
+
+def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
+    user = by_email(session, email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"role must be one of {', '.join(r.value for r in Role)}")
+    before = user.role
+    user.role = role
+    audit.record(session, actor, "user.set_role", "user", user.id, before={"role": before},
+                 after={"role": role})
+    return user
+
+
+def set_active(session: Session, email: str, active: bool, actor: audit.Actor = audit.CLI) -> User:
+    user = by_email(session, email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    before = user.active
+    user.active = active
+    audit.record(session, actor, "user.enable" if active else "user.disable", "user", user.id,
+                 before={"active": before}, after={"active": active})
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    locked_until: datetime | None = None
+
+
+def authenticate(
+    session: Session, email: str, password: str, ip: str = "", now: datetime | None = None
+) -> SignInResult:
+    """Check a password. Failures are counted; the account locks for a while after too many."""
+    now = now or utcnow()
+    user = by_email(session, email)
+    if user is None or not user.active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        audit.record(session, audit.Actor(label=normalize_email(email)[:320], ip=ip),
+                     "signin.failed", "user", user.id if user else "")
+        return SignInResult(user=None)
+    if user.locked_until and user.locked_until > now:
+        audit.record(session, audit.Actor.of(user, ip), "signin.locked", "user", user.id)
+        return SignInResult(user=None, locked_until=user.locked_until)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        locked = None
+        if user.failed_logins >= MAX_FAILURES:
+            locked = now + LOCKOUT
+            user.locked_until = locked
+            user.failed_logins = 0
+        audit.record(session, audit.Actor.of(user, ip), "signin.failed", "user", user.id,
+                     after={"locked_until": locked.isoformat() if locked else None})
+        return SignInResult(user=None, locked_until=locked)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(session, audit.Actor.of(user, ip), "signin", "user", user.id)
+    return SignInResult(user=user)

@@ -1,0 +1,254 @@
+"""Moderation: the queue, decisions with optimistic concurrency, redaction, bulk decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import sanitize
+from portal.models import CommentPeriod, RejectReason, Status, Submission
+from portal.models.types import utcnow
+from portal.services import audit, search
+
+PAGE_SIZE = 50
+MAX_BULK = 500
+
+
+class ConflictError(Exception):
+    """Someone else changed or decided the submission since the moderator loaded it."""
+
+
+class AlreadyDecidedError(Exception):
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(f"{submission.tracking_number} is already {submission.status}")
+        self.submission = submission
+
+
+class InvalidDecisionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = Status.PENDING.value
+    period_id: int | None = None
+    pillar_id: int | None = None
+    language: str | None = None
+    submitter_type: str | None = None
+    country: str | None = None
+    flag: str | None = None
+
+
+@dataclass
+class QueuePage:
+    items: list[Submission]
+    next_after: int | None
+    prev_before: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _filtered(filters: QueueFilters) -> Select:
+    query = select(Submission).where(Submission.status == filters.status)
+    if filters.period_id:
+        query = query.where(Submission.period_id == filters.period_id)
+    if filters.pillar_id:
+        query = query.where(
+            Submission.period_id.in_(
+                select(CommentPeriod.id).where(CommentPeriod.pillar_id == filters.pillar_id)
+            )
+        )
+    if filters.language:
+        query = query.where(Submission.language == filters.language)
+    if filters.submitter_type:
+        query = query.where(Submission.submitter_type == filters.submitter_type)
+    if filters.country:
+        query = query.where(Submission.country == filters.country)
+    if filters.flag:
+        if filters.flag == "any":
+            query = query.where(Submission.flags != "")
+        else:
+            query = query.where(Submission.flags.contains(filters.flag))
+    return query
+
+
+def queue(
+    session: Session,
+    filters: QueueFilters,
+    after: int | None = None,
+    before: int | None = None,
+    page_size: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the queue, oldest first, by key (id order is arrival order), never OFFSET."""
+    query = _filtered(filters).options(selectinload(Submission.period))
+    if before is not None:
+        rows = list(
+            session.scalars(
+                query.where(Submission.id < before).order_by(Submission.id.desc()).limit(
+                    page_size + 1
+                )
+            )
+        )
+        has_more_before = len(rows) > page_size
+        items = list(reversed(rows[:page_size]))
+        next_after = items[-1].id if items else None
+        prev_before = items[0].id if items and has_more_before else None
+    else:
+        if after is not None:
+            query = query.where(Submission.id > after)
+        rows = list(session.scalars(query.order_by(Submission.id).limit(page_size + 1)))
+        items = rows[:page_size]
+        next_after = items[-1].id if len(rows) > page_size else None
+        prev_before = items[0].id if items and after is not None else None
+    return QueuePage(items=items, next_after=next_after, prev_before=prev_before)
+
+
+def status_counts(session: Session, period_id: int | None = None) -> dict[str, int]:
+    query = select(Submission.status, func.count()).group_by(Submission.status)
+    if period_id:
+        query = query.where(Submission.period_id == period_id)
+    counts = {s.value: 0 for s in Status}
+    counts.update({status: n for status, n in session.execute(query)})
+    return counts
+
+
+def get(session: Session, submission_id: int) -> Submission | None:
+    return session.get(Submission, submission_id)
+
+
+def _snapshot(submission: Submission) -> dict[str, object]:
+    return {
+        "status": submission.status,
+        "reject_reason": submission.reject_reason,
+        "reject_note": submission.reject_note,
+        "public_body": submission.public_body,
+    }
+
+
+def _check_version(submission: Submission, expected_version: int | None) -> None:
+    if expected_version is not None and submission.version != expected_version:
+        raise ConflictError(submission.tracking_number)
+
+
+def _flush(session: Session, submission: Submission) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:  # another worker updated the row between our read and write
+        raise ConflictError(submission.tracking_number) from exc
+
+
+def publish(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    _check_version(submission, expected_version)
+    if submission.status != Status.PENDING.value:
+        raise AlreadyDecidedError(submission)
+    before = _snapshot(submission)
+    submission.status = Status.PUBLISHED.value
+    submission.decided_at = now or utcnow()
+    submission.decided_by_id = actor.user_id
+    _flush(session, submission)
+    search.index(session, submission)
+    audit.record(session, actor, "submission.publish", "submission", submission.id,
+                 before=before, after=_snapshot(submission))
+    return submission
+
+
+def reject(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    if reason not in {r.value for r in RejectReason}:
+        raise InvalidDecisionError("unknown reason")
+    _check_version(submission, expected_version)
+    if submission.status != Status.PENDING.value:
+        raise AlreadyDecidedError(submission)
+    before = _snapshot(submission)
+    submission.status = Status.REJECTED.value
+    submission.reject_reason = reason
+    submission.reject_note = note.strip() or None
+    submission.decided_at = now or utcnow()
+    submission.decided_by_id = actor.user_id
+    _flush(session, submission)
+    audit.record(session, actor, "submission.reject", "submission", submission.id,
+                 before=before, after=_snapshot(submission))
+    return submission
+
+
+def edit_public_version(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    public_body: str,
+    expected_version: int | None = None,
+) -> Submission:
+    """Set the text the public will read (redactions). The original stays as received."""
+    _check_version(submission, expected_version)
+    if submission.status == Status.REJECTED.value:
+        raise AlreadyDecidedError(submission)
+    if not public_body.strip():
+        raise InvalidDecisionError("empty")
+    before = _snapshot(submission)
+    if public_body == submission.body:
+        submission.public_body = None
+        submission.public_body_html = None
+    else:
+        submission.public_body = public_body
+        submission.public_body_html = sanitize.render_text(public_body)
+    _flush(session, submission)
+    if submission.status == Status.PUBLISHED.value:
+        search.index(session, submission)
+    audit.record(session, actor, "submission.edit", "submission", submission.id,
+                 before=before, after=_snapshot(submission))
+    return submission
+
+
+@dataclass
+class BulkResult:
+    decided: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def bulk_decide(
+    session: Session,
+    ids: Sequence[int],
+    action: str,
+    actor: audit.Actor,
+    reason: str | None = None,
+    note: str = "",
+) -> BulkResult:
+    """Publish or reject many; items decided meanwhile by someone else are skipped, not changed."""
+    if not ids:
+        raise InvalidDecisionError("empty selection")
+    if len(ids) > MAX_BULK:
+        raise InvalidDecisionError("too many")
+    if action not in ("publish", "reject"):
+        raise InvalidDecisionError("unknown action")
+    if action == "reject" and reason not in {r.value for r in RejectReason}:
+        raise InvalidDecisionError("unknown reason")
+    result = BulkResult()
+    rows = session.scalars(select(Submission).where(Submission.id.in_(set(ids))).order_by(
+        Submission.id))
+    for submission in rows:
+        if submission.status != Status.PENDING.value:
+            result.skipped.append(submission.tracking_number)
+            continue
+        if action == "publish":
+            publish(session, submission, actor)
+        else:
+            reject(session, submission, actor, reason or "", note)
+        result.decided.append(submission.tracking_number)
+    return result

@@ -1,0 +1,170 @@
+"""Staff accounts from the command line, sign-in with lockout, sign-out, cookie flags."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from portal.db import new_session, write_session
+from portal.models import AuditEvent, User
+from portal.services import accounts
+from tests.conftest import PASSWORD, make_user, sign_in
+
+
+def _user(app: Flask, email: str) -> User:
+    with app.app_context():
+        session = new_session()
+        user = accounts.by_email(session, email)
+        session.close()
+        assert user is not None
+        return user
+
+
+def _actions(app: Flask) -> list[str]:
+    with app.app_context():
+        session = new_session()
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+        session.close()
+        return actions
+
+
+def test_users_create_reads_password_from_stdin(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        args=["users", "create", "Mod@Example.org", "--role", "moderator", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = _user(app, "mod@example.org")
+    assert user.role == "moderator"
+    assert user.password_hash.startswith("$argon2")
+    assert PASSWORD not in user.password_hash
+
+
+def test_users_create_asks_twice_and_refuses_mismatch(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        args=["users", "create", "p@example.org", "--role", "planner"],
+        input=f"{PASSWORD}\n{PASSWORD}x\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    assert _user(app, "p@example.org").role == "planner"
+
+
+def test_users_create_refuses_short_password_and_duplicates(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    short = runner.invoke(
+        args=["users", "create", "a@example.org", "--role", "admin", "--password-stdin"],
+        input="short\n",
+    )
+    assert short.exit_code == 1 and "at least 12" in short.output
+    make_user(app, "admin", "a@example.org")
+    again = runner.invoke(
+        args=["users", "create", "a@example.org", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert again.exit_code == 1 and "already has an account" in again.output
+
+
+def test_users_list_disable_and_set_role(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    make_user(app, "moderator", "m@example.org")
+    assert runner.invoke(args=["users", "set-role", "m@example.org", "admin"]).exit_code == 0
+    assert runner.invoke(args=["users", "disable", "m@example.org"]).exit_code == 0
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "m@example.org\tadmin\tdisabled" in listing
+    missing = runner.invoke(args=["users", "disable", "nobody@example.org"])
+    assert missing.exit_code == 1
+    assert _actions(app) == ["user.create", "user.set_role", "user.disable"]
+
+
+def test_sign_in_and_out(app: Flask, client: FlaskClient) -> None:
+    email = make_user(app, "moderator")
+    response = sign_in(client, email.upper())
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/en/moderation/")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/en/moderation/").status_code == 200
+    page = client.get("/en/moderation/").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    out = client.post("/en/staff/logout", data={"csrf_token": token})
+    assert out.status_code == 302
+    assert client.get("/en/moderation/").status_code == 302
+    assert _actions(app)[-2:] == ["signin", "signout"]
+
+
+def test_wrong_email_or_password_get_the_same_generic_message(
+    app: Flask, client: FlaskClient
+) -> None:
+    email = make_user(app, "moderator")
+    wrong_password = sign_in(client, email, "not the password at all")
+    unknown = sign_in(client, "nobody@example.org")
+    assert wrong_password.status_code == unknown.status_code == 401
+    message = "The email address or password is not right."
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+
+
+def test_lockout_after_repeated_failures_with_a_time(app: Flask, client: FlaskClient) -> None:
+    email = make_user(app, "moderator")
+    for _ in range(accounts.MAX_FAILURES - 1):
+        assert sign_in(client, email, "wrong-password-123").status_code == 401
+    locked = sign_in(client, email, "wrong-password-123")
+    assert locked.status_code == 429
+    assert "locked until" in locked.get_data(as_text=True)
+    # Even the right password is refused while locked.
+    assert sign_in(client, email).status_code == 429
+    # Once the lock has passed, the right password works.
+    with app.app_context(), write_session() as session:
+        user = accounts.by_email(session, email)
+        user.locked_until = user.locked_until - timedelta(minutes=16)
+    assert sign_in(client, email).status_code == 302
+
+
+def test_lockout_message_in_spanish(app: Flask, client: FlaskClient) -> None:
+    email = make_user(app, "moderator")
+    for _ in range(accounts.MAX_FAILURES):
+        token = client.get("/es/staff/login").get_data(as_text=True).split(
+            'name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        response = client.post("/es/staff/login", data={
+            "email": email, "password": "wrong-password-123", "csrf_token": token})
+    assert "Demasiados intentos fallidos" in response.get_data(as_text=True)
+
+
+def test_disabled_account_cannot_sign_in_and_loses_its_session(
+    app: Flask, client: FlaskClient, runner  # type: ignore[no-untyped-def]
+) -> None:
+    email = make_user(app, "moderator")
+    assert sign_in(client, email).status_code == 302
+    runner.invoke(args=["users", "disable", email])
+    assert client.get("/en/moderation/").status_code == 302
+    assert sign_in(client, email).status_code == 401
+
+
+def test_next_parameter_only_goes_to_this_site(app: Flask, client: FlaskClient) -> None:
+    email = make_user(app, "moderator")
+    token = client.get("/en/staff/login").get_data(as_text=True).split(
+        'name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/en/staff/login?next=https://evil.example/steal",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"].endswith("/en/moderation/")
+
+
+def test_audit_trail_refuses_update_and_delete(app: Flask, client: FlaskClient) -> None:
+    import pytest
+    from sqlalchemy.exc import DatabaseError
+
+    sign_in(client, make_user(app, "moderator"))
+    with app.app_context():
+        for statement in ("UPDATE audit_events SET actor = 'someone else'",
+                          "DELETE FROM audit_events"):
+            session = new_session()
+            with pytest.raises(DatabaseError, match="append-only"):
+                session.execute(text(statement))
+                session.commit()
+            session.rollback()
+            session.close()
+    assert _actions(app) == ["user.create", "signin"]
