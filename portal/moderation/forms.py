@@ -55,7 +55,7 @@ class BulkForm(FlaskForm):
         validators=[InputRequired()],
     )
     reason = SelectField(
-        _l("Reason"), choices=select_choices(REJECT_REASONS, _l("Choose a reason"))
+        _l("Reason"), choices=select_choices(REJECT_REASONS, _l("Choose a reason")), default=""
     )
     note = TextAreaField(
         _l("Note to the submitters"),

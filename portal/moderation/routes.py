@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug import Response
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
@@ -80,9 +79,16 @@ def bulk():  # type: ignore[no-untyped-def]
     form = BulkForm()
     back = request.form.get("back", "")
     back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
+    if not form.ids.data and not form.ids.errors:
+        return render_template(
+            "errors/error.html", code=400, title=_("Nothing selected"),
+            message=_("Select at least one comment in the queue, then choose a decision."),
+        ), 400
     if not form.validate_on_submit():
-        flash(_("Choose a decision."), "error")
-        return redirect(back, code=303)
+        return render_template(
+            "errors/error.html", code=400, title=_("Choose a decision."),
+            message=_("Go back to the queue, select comments and choose a decision."),
+        ), 400
     if not form.ids.data:
         return render_template(
             "errors/error.html", code=400, title=_("Nothing selected"),
