@@ -313,3 +313,24 @@ def test_every_decision_is_in_the_history_with_before_and_after(
     assert '"status": "pending"' in events[1].before and '"status": "published"' in events[1].after
     review = moderator_client.get(f"/es/moderation/submissions/{sid}").get_data(as_text=True)
     assert "Versión pública editada" in review and "Publicado" in review
+
+
+def test_status_counts_follow_every_change(
+    app: Flask, moderator_client: FlaskClient, open_period: CommentPeriod
+) -> None:
+    ids = [add_submission(app, open_period, subject=f"c{i}")[0] for i in range(5)]
+    _decide(moderator_client, ids[0], "publish")
+    _decide(moderator_client, ids[1], "reject", reason="spam")
+    with app.app_context():
+        session = new_session()
+        counted = moderation.status_counts(session)
+        actual = dict(
+            session.execute(
+                select(Submission.status, func.count()).group_by(Submission.status)
+            ).all()
+        )
+        by_period = moderation.status_counts(session, open_period.id)
+        session.close()
+    assert counted == {"pending": 3, "published": 1, "rejected": 1}
+    assert counted == {**{"pending": 0, "published": 0, "rejected": 0}, **actual}
+    assert by_period == counted

@@ -8,8 +8,10 @@ from portal.models.submission import (
     RejectReason,
     Status,
     Submission,
+    SubmissionCount,
     SubmitterType,
 )
+from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
     "AuditEvent",
@@ -22,6 +24,9 @@ __all__ = [
     "PeriodState",
     "Pillar",
     "Status",
+    "SubmissionCount",
+    "SubmissionTheme",
+    "Theme",
     "Submission",
     "SubmitterType",
 ]

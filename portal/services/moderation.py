@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import sanitize
-from portal.models import CommentPeriod, RejectReason, Status, Submission
+from portal.models import CommentPeriod, RejectReason, Status, Submission, SubmissionCount
 from portal.models.types import utcnow
 from portal.services import audit, search
 
@@ -108,9 +108,12 @@ def queue(
 
 
 def status_counts(session: Session, period_id: int | None = None) -> dict[str, int]:
-    query = select(Submission.status, func.count()).group_by(Submission.status)
+    """Comments per status, from the trigger-maintained counts table (no scan of submissions)."""
+    query = select(SubmissionCount.status, func.sum(SubmissionCount.n)).group_by(
+        SubmissionCount.status
+    )
     if period_id:
-        query = query.where(Submission.period_id == period_id)
+        query = query.where(SubmissionCount.period_id == period_id)
     counts = {s.value: 0 for s in Status}
     counts.update({status: n for status, n in session.execute(query)})
     return counts
