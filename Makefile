@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: install compile run test lint bench browser-deps clean
+.PHONY: install compile run test lint bench browser-deps node-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: compile
 	PORTAL_ENV=development $(FLASK) seed
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: compile
+test: compile node-deps
 	$(BIN)/pytest -q
 
 lint: install
@@ -36,8 +36,21 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core and the Nu Html Checker (vnu.jar, run with the machine's java) for the page checks,
+# at the versions in package-lock.json. No install scripts: vnu-jar's would fetch a Java runtime.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility and HTML checks will be skipped"; \
+	fi
+
+node-deps: $(NODE_STAMP)
+
 bench: compile
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

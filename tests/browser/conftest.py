@@ -1,0 +1,196 @@
+"""The real app served over HTTP on 127.0.0.1, driven by Debian's Chromium through Playwright.
+
+One browser per session, one server and fresh browser contexts per test. Every page any test
+opens is watched: a console error, an uncaught script error or a Content-Security-Policy
+violation fails the test that caused it.
+
+Without /usr/bin/chromium (or java and node_modules/vnu-jar for the HTML check) these tests
+skip, unless PORTAL_REQUIRE_BROWSER=1, as in CI, where a missing tool is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from portal.db import write_session
+from portal.services import consultations
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+REQUIRE_ENV = "PORTAL_REQUIRE_BROWSER"
+
+# What the seed creates: three pillars, one open period each.
+PILLAR = "competitiveness-connectivity"
+PERIOD = "competitiveness-connectivity"
+
+
+def tools_required() -> bool:
+    return os.environ.get(REQUIRE_ENV) == "1"
+
+
+def need(ok: bool, missing: str) -> None:
+    """Skip when a tool is missing on a developer's machine; fail when CI requires it."""
+    if ok:
+        return
+    if tools_required():
+        pytest.fail(f"{missing}, and {REQUIRE_ENV}=1 requires it (run `make test`)", False)
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    need(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK),
+         f"no Chromium at {CHROMIUM} (make browser-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@pytest.fixture()
+def live_server(app: Flask) -> Iterator[str]:
+    """The real app on a free port of 127.0.0.1, on the test database `app` just emptied."""
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture()
+def seeded(app: Flask) -> None:
+    with app.app_context(), write_session() as session:
+        consultations.seed(session)
+
+
+@dataclass
+class PageWatch:
+    """Console errors, script errors and CSP violations seen in one browser context."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def on_console(self, msg: Any) -> None:
+        text = msg.text
+        csp = "Content Security Policy" in text or "Content-Security-Policy" in text
+        if msg.type != "error" and not csp:
+            return
+        url = (msg.location or {}).get("url", "")
+        # Chromium also logs an error status of the page itself (a 404 page, a form sent back
+        # with 422); tests check those statuses. A failed stylesheet, script or icon counts.
+        document = msg.page.url.split("#")[0] if msg.page else None
+        if not csp and text.startswith("Failed to load resource") and url == document:
+            return
+        self.problems.append(f"console {msg.type}: {text} ({url})")
+
+    def on_page_error(self, error: Any) -> None:
+        self.problems.append(f"uncaught script error: {error}")
+
+
+@dataclass
+class Contexts:
+    browser: Any
+    base_url: str
+    watches: list[tuple[Any, PageWatch]] = field(default_factory=list)
+
+    def new(self, **options: Any) -> tuple[Any, PageWatch]:
+        """A fresh browser context (own cookies) on the live server, watched for faults."""
+        options.setdefault("locale", "en-US")
+        context = self.browser.new_context(base_url=self.base_url, **options)
+        context.set_default_timeout(10_000)
+        watch = PageWatch()
+        context.on("console", watch.on_console)
+        context.on("weberror", lambda web_error: watch.on_page_error(web_error.error))
+        self.watches.append((context, watch))
+        return context, watch
+
+    def close(self) -> list[str]:
+        problems = []
+        for context, watch in self.watches:
+            context.close()
+            problems.extend(watch.problems)
+        return problems
+
+
+@pytest.fixture()
+def contexts(browser: Any, live_server: str) -> Iterator[Contexts]:
+    made = Contexts(browser, live_server)
+    yield made
+    problems = made.close()
+    if problems:
+        pytest.fail("the pages reported problems:\n  " + "\n  ".join(problems), False)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    need(AXE_JS.is_file(), f"no {AXE_JS.relative_to(ROOT)} (make node-deps installs it)")
+    return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    need(java is not None, "no java on PATH (the HTML checker needs Java 11 or later)")
+    need(VNU_JAR.is_file(), f"no {VNU_JAR.relative_to(ROOT)} (make node-deps installs it)")
+    return [str(java), "-jar", str(VNU_JAR)]
+
+
+TRACKING_PATTERN = r"HLED-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}"
+
+
+def sent_comment(app: Flask, lang: str = "en") -> str:
+    """A comment sent through the app; its tracking number."""
+    from tests.conftest import post_comment
+
+    response = post_comment(app.test_client(), lang, PERIOD)
+    assert response.status_code == 303, response.status_code
+    return response.headers["Location"].split("/receipts/")[1].split("?")[0]
+
+
+def public_paths(lang: str, tracking: str) -> dict[str, str]:
+    """Every kind of public page, by name."""
+    return {
+        "home": f"/{lang}/",
+        "pillar": f"/{lang}/pillars/{PILLAR}",
+        "period": f"/{lang}/periods/{PERIOD}",
+        "comment form": f"/{lang}/periods/{PERIOD}/comment",
+        "receipt": f"/{lang}/receipts/{tracking}",
+        "check a receipt": f"/{lang}/receipts",
+        "receipt not found": f"/{lang}/receipts?tracking=HLED-AAAA-BBBB-CCCC",
+        "page not found": f"/{lang}/periods/no-such-period",
+    }
