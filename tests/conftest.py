@@ -47,12 +47,12 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture()
-def db_url(migrated_database: str, tmp_path: Path) -> str:
+def db_url(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty, migrated database for one test."""
     if migrated_database.startswith("sqlite"):
         # The audit trail refuses DELETE, so each test gets a fresh copy of the template.
         template = Path(migrated_database.removeprefix("sqlite:///"))
-        copy = tmp_path / "test.sqlite3"
+        copy = tmp_path_factory.mktemp("db") / "test.sqlite3"
         shutil.copyfile(template, copy)
         return f"sqlite:///{copy}"
     engine = make_engine(migrated_database)
