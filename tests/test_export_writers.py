@@ -8,6 +8,7 @@ import json
 import re
 import tracemalloc
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter.exceptions
 
 from portal.exports import (
     SheetSpec,
@@ -281,6 +283,31 @@ def test_xlsx_text_longer_than_excel_allows_is_cut_visibly(tmp_path: Path) -> No
     assert a == fits
     assert b.endswith("…") and len(b.encode("utf-16-le")) // 2 <= XLSX_CELL_CHARS
     assert set(b[:-1]) == {"😀"}  # no emoji cut in half
+
+
+def test_xlsx_larger_than_a_plain_zip_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python's zipfile needs ZIP64 for a part over 2 GiB, which a million comments exceed;
+    # lowering its limit lets a small file stand in for that.
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    path = tmp_path / "big.xlsx"
+    write_xlsx(path, [SheetSpec("S", ["comment"], [["Energía " * 50]] * 20)])
+    sheet = openpyxl.load_workbook(path)["S"]
+    assert sheet.max_row == 21 and sheet["A21"].value == "Energía " * 50
+
+
+def test_a_failure_while_closing_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", fail)
+    path = tmp_path / "full.xlsx"
+    with pytest.raises(xlsxwriter.exceptions.XlsxWriterException):
+        write_xlsx(path, [SheetSpec("S", ["a"], [["x"]])])
+    assert not path.exists()
 
 
 def test_xlsx_to_a_file_object() -> None:
