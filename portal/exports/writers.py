@@ -1,0 +1,269 @@
+"""CSV, JSON and XLSX written from rows produced one at a time.
+
+No writer keeps the rows: a comment period with a million comments streams through in the memory
+of a few rows. Comments are untrusted text that planners open in a spreadsheet, so every text
+cell a spreadsheet could run as a formula is neutralised in CSV and XLSX. JSON is for programs
+and keeps the text exactly as received.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from functools import partial
+from typing import IO
+
+import xlsxwriter
+
+BOM = "\ufeff"
+# OWASP CSV injection guidance: cells starting with these are formulas, or become them.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CHUNK_CHARS = 64 * 1024  # a streamed response sends pieces of about this size
+
+XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
+XLSX_CELL_CHARS = 32_767  # Excel's limit per cell, counted in UTF-16 code units
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def neutralize_cell(value: str) -> str:
+    """Text that a spreadsheet would read as a formula, with an apostrophe in front; other text
+    unchanged. The apostrophe shows in the cell, which is the point: nothing runs."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+
+
+def _check_width(row: Sequence[object], headers: Sequence[str]) -> None:
+    if len(row) != len(headers):
+        # A short or long row would shift every later cell under the wrong heading.
+        raise ValueError(f"row has {len(row)} cells for {len(headers)} columns")
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return value  # numbers are data; "-5" from an int is minus five, not a formula
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        value = value.value
+    return neutralize_cell(str(value))
+
+
+def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """CSV text in pieces: a UTF-8 byte order mark (so Excel reads accents right), the header
+    row, then the rows, with CRLF line ends and quotes only where needed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([neutralize_cell(str(h)) for h in headers])
+    yield BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
+        _check_width(row, headers)
+        writer.writerow([_csv_cell(value) for value in row])
+        if buffer.tell() >= _CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # as text: a float would change the digits
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot export {type(value).__name__} as JSON")
+
+
+_dumps = partial(json.dumps, ensure_ascii=False, allow_nan=False, default=_json_default)
+
+
+def stream_json(
+    summary: Mapping[str, object], rows: Iterable[Mapping[str, object]]
+) -> Iterator[str]:
+    """One JSON document, {"summary": {...}, "rows": [...]}, in pieces, one row per line."""
+    yield '{"summary": ' + _dumps(summary) + ', "rows": ['
+    parts: list[str] = []
+    size = 0
+    separator = "\n"
+    for row in rows:
+        part = separator + _dumps(row)
+        separator = ",\n"
+        parts.append(part)
+        size += len(part)
+        if size >= _CHUNK_CHARS:
+            yield "".join(parts)
+            parts.clear()
+            size = 0
+    yield "".join(parts) + "\n]}\n"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[object]]
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unused sheet name close to name; records it in taken (casefolded).
+
+    Excel refuses names over 31 characters, with []:*?/\\ or control characters, beginning or
+    ending with an apostrophe, blank, "History", or equal to another sheet's name in any case.
+    """
+    base = _SHEET_NAME_FORBIDDEN.sub("-", name).strip(" '") or "Sheet"
+    candidate, number = base[:31].rstrip(" '"), 1
+    while candidate.casefold() in taken or candidate.casefold() == "history":
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: 31 - len(suffix)].rstrip(" '") + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _fit_cell(text: str) -> str:
+    """Text cut to what one Excel cell holds, ending with "…" when cut, so the cut shows."""
+    if len(text) <= XLSX_CELL_CHARS // 2:
+        return text  # fits even if every character needs two UTF-16 units
+    units = text.encode("utf-16-le")
+    if len(units) // 2 <= XLSX_CELL_CHARS:
+        return text
+    # Decoding with "ignore" drops half of an emoji split by the cut.
+    return units[: (XLSX_CELL_CHARS - 1) * 2].decode("utf-16-le", errors="ignore") + "…"
+
+
+class _SheetWriter:
+    """Writes one sheet's rows in order, as constant_memory mode requires."""
+
+    def __init__(self, book: xlsxwriter.Workbook, name: str, headers: Sequence[str]) -> None:
+        self.sheet = book.add_worksheet(name)
+        self.row = 0
+        self.widths = [_MIN_WIDTH] * len(headers)
+        bold = book.add_format({"bold": True})
+        for col, header in enumerate(headers):
+            self._text(col, neutralize_cell(str(header)), bold)
+        self.sheet.freeze_panes(1, 0)
+
+    def _text(self, col: int, text: str, fmt: object = None) -> None:
+        if not text:
+            return  # a cell holding "" is not blank to Excel: COUNTA and filters would count it
+        text = _fit_cell(text)
+        self.sheet.write_string(self.row, col, text, fmt)
+        if len(text) > self.widths[col]:
+            self.widths[col] = min(len(text), _MAX_WIDTH)
+
+    def write(self, values: Sequence[object]) -> None:
+        self.row += 1
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                self.sheet.write_boolean(self.row, col, value)
+            elif isinstance(value, int | float | Decimal) and _exact_in_excel(value):
+                self.sheet.write_number(
+                    self.row, col, float(value) if isinstance(value, Decimal) else value
+                )
+                self.widths[col] = max(self.widths[col], min(len(str(value)), _MAX_WIDTH))
+            elif isinstance(value, int | float | Decimal):
+                self._text(col, str(value))  # identifiers past 2**53, nan and inf stay exact
+            elif isinstance(value, datetime | date | time):
+                # ISO text, not Excel dates: it sorts, and no reader's time zone shifts it.
+                self._text(col, value.isoformat())
+            else:
+                text = value.value if isinstance(value, Enum) else value
+                self._text(col, neutralize_cell(str(text)))
+
+    def finish(self, columns: int) -> None:
+        for col, width in enumerate(self.widths):
+            self.sheet.set_column(col, col, width + 2)
+        self.sheet.autofilter(0, 0, self.row, columns - 1)
+
+
+def _exact_in_excel(value: int | float | Decimal) -> bool:
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    return math.isfinite(value)
+
+
+def write_xlsx(
+    target: str | os.PathLike[str] | IO[bytes],
+    sheets: Sequence[SheetSpec],
+    *,
+    max_rows_per_sheet: int = XLSX_MAX_ROWS,
+) -> list[int]:
+    """Write the sheets to an .xlsx file or binary file object; returns rows written per spec.
+
+    Text goes in as text (never a formula, number or link), neutralised like CSV; numbers as
+    numbers. The header row is bold and frozen, with a filter. Rows past Excel's limit go on to
+    sheets named "Name (2)", "Name (3)"... with the same headers, so nothing is dropped. If
+    the rows fail part way, the error propagates and a file written to a path is removed.
+    """
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,  # each row goes to disk once written: memory stays flat
+            # Python's zipfile needs ZIP64 for a part over 2 GiB, and a sheet of about 900,000
+            # comments of 1.4 KB passes that; smaller files are written exactly as without it.
+            "use_zip64": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    closing = False
+    try:
+        counts = _write_sheets(book, sheets, max_rows_per_sheet)
+        closing = True
+        book.close()
+    except BaseException:
+        if not closing:  # release the temporary files; a failed close is not tried twice
+            with contextlib.suppress(Exception):
+                book.close()
+        # A half-written file must not pass for a whole export.
+        if isinstance(target, str | os.PathLike):
+            with contextlib.suppress(OSError):
+                os.remove(target)
+        raise
+    return counts
+
+
+def _write_sheets(
+    book: xlsxwriter.Workbook, sheets: Sequence[SheetSpec], max_rows: int
+) -> list[int]:
+    taken: set[str] = set()
+    counts = []
+    for spec in sheets:
+        if not spec.headers:
+            raise ValueError(f"sheet {spec.name!r} has no columns")
+        base = sheet_name(spec.name, set())
+        writer = _SheetWriter(book, sheet_name(base, taken), spec.headers)
+        count = 0
+        for row in spec.rows:
+            _check_width(row, spec.headers)
+            if writer.row + 1 >= max_rows:
+                writer.finish(len(spec.headers))
+                writer = _SheetWriter(book, sheet_name(base, taken), spec.headers)
+            writer.write(row)
+            count += 1
+        writer.finish(len(spec.headers))
+        counts.append(count)
+    return counts
