@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal.auth.routes import bp as auth_bp
     from portal.moderation.routes import bp as moderation_bp
+    from portal.planning.routes import bp as planning_bp
     from portal.public.routes import bp as public_bp
     from portal.public.routes import root_bp
 
@@ -35,4 +36,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(planning_bp)
     return app

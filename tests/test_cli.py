@@ -21,9 +21,9 @@ def _count(app: Flask, model: type) -> int:
 def test_seed_is_idempotent_and_opens_one_period_per_pillar(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
-    assert "pillars added: 3, periods added: 3" in first.output
+    assert "pillars added: 3, periods added: 3, themes added: 10" in first.output
     second = runner.invoke(args=["seed"])
-    assert "pillars added: 0, periods added: 0" in second.output
+    assert "pillars added: 0, periods added: 0, themes added: 0" in second.output
     assert _count(app, Pillar) == 3
     assert _count(app, CommentPeriod) == 3
     with app.app_context():

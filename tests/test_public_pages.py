@@ -123,6 +123,10 @@ def test_no_template_uses_inline_script_or_style() -> None:
     root = Path(__file__).resolve().parent.parent / "portal" / "templates"
     for path in root.rglob("*.html"):
         text = path.read_text()
+        if path.name == "report.html":
+            # The downloadable report is one self-contained file; its <style> is allowed by
+            # hash in the report's own policy (tests/test_planning.py checks it).
+            text = text.replace("<style>{{ css | safe }}</style>", "")
         assert "<style" not in text, path
         assert " style=" not in text, path
         assert re.search(r"<script(?![^>]*\bsrc=)", text) is None, path

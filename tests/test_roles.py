@@ -19,6 +19,12 @@ STAFF_ROUTES: dict[str, tuple[str, set[str]]] = {
     "moderation.publish": ("POST", {"moderator"}),
     "moderation.reject": ("POST", {"moderator"}),
     "moderation.edit": ("POST", {"moderator"}),
+    "moderation.save_themes": ("POST", {"moderator"}),
+    "planning.index": ("GET", {"planner"}),
+    "planning.summary": ("GET", {"planner"}),
+    "planning.export": ("GET", {"planner"}),
+    "planning.theme_list": ("GET", set()),
+    "planning.theme_update": ("POST", set()),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 
@@ -30,11 +36,15 @@ def test_matrix_covers_every_staff_route(app: Flask) -> None:
 
 def _url(app: Flask, endpoint: str, submission_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    values = {"lang": "en"}
+    values: dict[str, object] = {"lang": "en"}
     if "submission_id" in rule.arguments:
         values["submission_id"] = submission_id
-    if "period" in rule.arguments:
-        values["period"] = "energy-2026"
+    if "kind" in rule.arguments:
+        values.update(kind="periods", slug="energy-2026")
+    if "theme_id" in rule.arguments:
+        values["theme_id"] = 1
+    if endpoint == "planning.export":
+        values["format"] = "csv"
     with app.test_request_context():
         from flask import url_for
 

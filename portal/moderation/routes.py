@@ -16,7 +16,7 @@ from portal.moderation.forms import (
     RejectForm,
 )
 from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, labels
-from portal.services import audit, consultations, moderation
+from portal.services import audit, consultations, moderation, themes
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 
@@ -139,9 +139,14 @@ def _review(submission: Submission, reject_form=None, edit_form=None, status=200
     edit_form = edit_form or EditForm(
         version=submission.version, public_body=submission.shown_body
     )
+    chosen = {row.theme_id: row for row in themes.of_submission(db, submission.id)}
+    reviewed = any(row.confirmed for row in chosen.values())
     return render_template(
         "moderation/review.html",
         submission=submission,
+        theme_options=themes.for_pillar(db, submission.period.pillar_id, active_only=False),
+        theme_rows=chosen,
+        themes_reviewed=reviewed,
         period=submission.period,
         history=audit.history(db, "submission", submission.id),
         loads=audit.loads,
@@ -176,6 +181,31 @@ def _next_url() -> str:
     return url_for(".queue")
 
 
+def _theme_ids() -> list[int]:
+    values = request.form.getlist("themes")
+    if not all(v.isdigit() and len(v) < 10 for v in values):
+        abort(400)
+    return [int(v) for v in values]
+
+
+@bp.post("/submissions/<int:submission_id>/themes")
+@role_required(*STAFF_ROLES)
+def save_themes(submission_id: int):  # type: ignore[no-untyped-def]
+    submission = _submission_or_404(submission_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        themes.confirm(db, submission, _theme_ids(), current_actor())
+    except themes.ThemeError:
+        db.rollback()
+        abort(400)
+    db.commit()
+    flash(_("Themes saved."), "success")
+    return redirect(url_for(".review", submission_id=submission.id), code=303)
+
+
 @bp.post("/submissions/<int:submission_id>/publish")
 @role_required(*STAFF_ROLES)
 def publish(submission_id: int):  # type: ignore[no-untyped-def]
@@ -185,11 +215,15 @@ def publish(submission_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     db = get_session()
     try:
+        themes.confirm(db, submission, _theme_ids(), current_actor())
         moderation.publish(db, submission, current_actor(), expected_version=form.version.data)
     except moderation.ConflictError:
         return _conflict(submission)
     except moderation.AlreadyDecidedError:
         return _already_decided(submission)
+    except themes.ThemeError:
+        db.rollback()
+        abort(400)
     db.commit()
     flash(_("Comment %(number)s published.", number=submission.tracking_number), "success")
     return redirect(_next_url(), code=303)

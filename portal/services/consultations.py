@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.models import CommentPeriod, PeriodState, Pillar, Submission
 from portal.models.types import utcnow
-from portal.services import seed_data
+from portal.services import seed_data, themes
 
 _STATE_ORDER = {PeriodState.OPEN: 0, PeriodState.FORTHCOMING: 1, PeriodState.CLOSED: 2}
 
@@ -70,6 +70,7 @@ def next_docket_id(session: Session, year: int, prefix: str = "HLED") -> str:
 class SeedResult:
     pillars_added: int = 0
     periods_added: int = 0
+    themes_added: int = 0
 
 
 def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> SeedResult:
@@ -102,6 +103,7 @@ def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> 
             )
             session.flush()
             result.periods_added += 1
+    result.themes_added = themes.seed(session)
     return result
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import sanitize
 from portal.models import CommentPeriod, RejectReason, Status, Submission, SubmissionCount
 from portal.models.types import utcnow
-from portal.services import audit, search
+from portal.services import audit, search, themes
 
 PAGE_SIZE = 50
 MAX_BULK = 500
@@ -250,6 +250,7 @@ def bulk_decide(
             result.skipped.append(submission.tracking_number)
             continue
         if action == "publish":
+            themes.confirm_suggestions_if_unreviewed(session, submission, actor)
             publish(session, submission, actor)
         else:
             reject(session, submission, actor, reason or "", note)

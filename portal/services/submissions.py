@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal import sanitize
 from portal.models import CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
-from portal.services import language, search
+from portal.services import language, search, themes
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -156,6 +156,7 @@ def submit(
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
     session.flush()
+    themes.suggest(session, submission, period.pillar_id)
     return submission
 
 

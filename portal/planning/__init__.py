@@ -1,0 +1,1 @@
+"""Pages for agenda planners: themed summaries and exports; theme editing for admins."""

@@ -1,0 +1,179 @@
+"""Themes: the taxonomy per pillar, suggestions when a comment arrives, moderator confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portal.models import Pillar, Submission, SubmissionTheme, Theme
+from portal.services import audit, theme_seed
+from portal.services.text_analysis import ThemeKeywords, suggest_themes
+
+
+class ThemeError(ValueError):
+    pass
+
+
+def seed(session: Session) -> int:
+    """Add the starting taxonomy; existing themes (perhaps edited by an admin) are kept."""
+    added = 0
+    pillars = {p.number: p for p in session.scalars(select(Pillar))}
+    for position, (number, code, label_en, label_es, kw_en, kw_es) in enumerate(
+        theme_seed.THEMES
+    ):
+        if number not in pillars or session.scalar(select(Theme.id).where(Theme.code == code)):
+            continue
+        session.add(Theme(pillar_id=pillars[number].id, code=code, label_en=label_en,
+                          label_es=label_es, keywords_en=kw_en, keywords_es=kw_es,
+                          position=position, active=True))
+        added += 1
+    session.flush()
+    return added
+
+
+def for_pillar(session: Session, pillar_id: int, active_only: bool = True) -> list[Theme]:
+    query = select(Theme).where(Theme.pillar_id == pillar_id)
+    if active_only:
+        query = query.where(Theme.active.is_(True))
+    return list(session.scalars(query.order_by(Theme.position, Theme.id)))
+
+
+def all_themes(session: Session) -> list[Theme]:
+    return list(session.scalars(select(Theme).order_by(Theme.pillar_id, Theme.position)))
+
+
+def _keywords(themes: Iterable[Theme]) -> list[ThemeKeywords]:
+    return [
+        ThemeKeywords(
+            t.code, Theme.split_keywords(t.keywords_en), Theme.split_keywords(t.keywords_es)
+        )
+        for t in themes
+    ]
+
+
+def suggest(session: Session, submission: Submission, pillar_id: int) -> list[SubmissionTheme]:
+    """Store the themes the matcher finds in the comment (replacing earlier suggestions)."""
+    themes = for_pillar(session, pillar_id)
+    by_code = {t.code: t for t in themes}
+    suggestions = suggest_themes(submission.body, submission.language, _keywords(themes))
+    existing = {
+        row.theme_id: row
+        for row in session.scalars(
+            select(SubmissionTheme).where(SubmissionTheme.submission_id == submission.id)
+        )
+    }
+    for row in existing.values():
+        row.suggested = False
+        row.score = 0.0
+        row.matched = ""
+    rows = []
+    for suggestion in suggestions:
+        theme = by_code[suggestion.code]
+        row = existing.get(theme.id) or SubmissionTheme(
+            submission_id=submission.id, theme_id=theme.id, confirmed=False
+        )
+        row.suggested = True
+        row.score = suggestion.score
+        row.matched = ", ".join(suggestion.matched)[:500]
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    if existing:
+        session.execute(
+            delete(SubmissionTheme).where(
+                SubmissionTheme.submission_id == submission.id,
+                SubmissionTheme.suggested.is_(False),
+                SubmissionTheme.confirmed.is_(False),
+            )
+        )
+    return rows
+
+
+def of_submission(session: Session, submission_id: int) -> list[SubmissionTheme]:
+    return list(
+        session.scalars(
+            select(SubmissionTheme)
+            .where(SubmissionTheme.submission_id == submission_id)
+            .order_by(SubmissionTheme.score.desc())
+        )
+    )
+
+
+def confirm(
+    session: Session, submission: Submission, theme_ids: Iterable[int], actor: audit.Actor
+) -> list[int]:
+    """Make exactly these themes the confirmed ones; summaries count only confirmed themes."""
+    wanted = set(theme_ids)
+    pillar_id = submission.period.pillar_id
+    allowed = {t.id for t in for_pillar(session, pillar_id, active_only=False)}
+    if not wanted <= allowed:
+        raise ThemeError("theme of another pillar")
+    rows = {r.theme_id: r for r in of_submission(session, submission.id)}
+    before = sorted(tid for tid, r in rows.items() if r.confirmed)
+    for theme_id in wanted - rows.keys():
+        row = SubmissionTheme(submission_id=submission.id, theme_id=theme_id, suggested=False,
+                              score=0.0, matched="")
+        session.add(row)
+        rows[theme_id] = row
+    for theme_id, row in rows.items():
+        row.confirmed = theme_id in wanted
+    session.flush()
+    after = sorted(wanted)
+    if before != after:
+        audit.record(session, actor, "submission.themes", "submission", submission.id,
+                     before={"themes": before}, after={"themes": after})
+    return after
+
+
+def confirm_suggestions_if_unreviewed(
+    session: Session, submission: Submission, actor: audit.Actor
+) -> None:
+    """For bulk decisions: a comment nobody reviewed the themes of takes its suggestions."""
+    rows = of_submission(session, submission.id)
+    if any(r.confirmed for r in rows):
+        return
+    confirm(session, submission, [r.theme_id for r in rows if r.suggested], actor)
+
+
+def update(
+    session: Session, theme: Theme, actor: audit.Actor, *, label_en: str, label_es: str,
+    keywords_en: str, keywords_es: str, active: bool,
+) -> Theme:
+    if not label_en.strip() or not label_es.strip():
+        raise ThemeError("labels required")
+    before = _theme_snapshot(theme)
+    theme.label_en, theme.label_es = label_en.strip(), label_es.strip()
+    theme.keywords_en, theme.keywords_es = keywords_en.strip(), keywords_es.strip()
+    theme.active = active
+    session.flush()
+    audit.record(session, actor, "theme.update", "theme", theme.id, before=before,
+                 after=_theme_snapshot(theme))
+    return theme
+
+
+def create(
+    session: Session, pillar_id: int, code: str, actor: audit.Actor, *, label_en: str,
+    label_es: str, keywords_en: str = "", keywords_es: str = "",
+) -> Theme:
+    code = code.strip().lower()
+    if not code or session.scalar(select(Theme.id).where(Theme.code == code)):
+        raise ThemeError("code taken")
+    if session.get(Pillar, pillar_id) is None:
+        raise ThemeError("unknown pillar")
+    theme = Theme(pillar_id=pillar_id, code=code, label_en=label_en.strip(),
+                  label_es=label_es.strip(), keywords_en=keywords_en.strip(),
+                  keywords_es=keywords_es.strip(), position=1000, active=True)
+    if not theme.label_en or not theme.label_es:
+        raise ThemeError("labels required")
+    session.add(theme)
+    session.flush()
+    audit.record(session, actor, "theme.create", "theme", theme.id, after=_theme_snapshot(theme))
+    return theme
+
+
+def _theme_snapshot(theme: Theme) -> dict[str, object]:
+    return {"label_en": theme.label_en, "label_es": theme.label_es,
+            "keywords_en": theme.keywords_en, "keywords_es": theme.keywords_es,
+            "active": theme.active}
