@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import force_locale, format_decimal, format_percent, gettext
+from flask_babel import force_locale, format_decimal, gettext
 
 from portal.exports.charts import bar_chart_svg, line_chart_svg
 from portal.services.summaries import Summary
@@ -47,7 +47,6 @@ def render(summary: Summary, title: str, lang: str) -> str:
             "planning/report.html", summary=summary, title=title, lang=lang,
             css=REPORT_CSS.read_text(encoding="utf-8"), charts=charts(summary, lang),
             submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
-            format_percent=format_percent,
         )
 
 
