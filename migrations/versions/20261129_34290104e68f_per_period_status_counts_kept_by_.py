@@ -1,5 +1,8 @@
 """per-period status counts kept by triggers
 
+Note for later revisions: on SQLite, batch_alter_table("submissions") rebuilds the table and
+drops its triggers; such a revision must create the count triggers again.
+
 Revision ID: 34290104e68f
 Revises: 028abfb7123b
 Create Date: 2026-11-29 13:58:35.292944
@@ -40,23 +43,30 @@ def upgrade() -> None:
         "DO UPDATE SET n = submission_counts.n + {delta}"
     )
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION submissions_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF TG_OP IN ('UPDATE', 'DELETE') THEN "
-            + bump.format(row="OLD", delta=-1) + "; END IF; "
-            "IF TG_OP IN ('INSERT', 'UPDATE') THEN "
-            + bump.format(row="NEW", delta=1) + "; END IF; "
-            "RETURN NULL; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER submissions_count_change AFTER INSERT OR DELETE ON submissions "
-            "FOR EACH ROW EXECUTE FUNCTION submissions_count()"
-        )
-        op.execute(
-            "CREATE TRIGGER submissions_count_update AFTER UPDATE OF status, period_id "
-            "ON submissions FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR "
-            "OLD.period_id IS DISTINCT FROM NEW.period_id) EXECUTE FUNCTION submissions_count()"
-        )
+        # Statement-level triggers over transition tables: a bulk insert of many rows updates
+        # each counter once, where row-level triggers would pile row versions on one hot row
+        # inside the transaction and slow down quadratically.
+        for op_name, tables, rows in (
+            ("insert", "NEW TABLE AS new_rows", "SELECT period_id, status, 1 FROM new_rows"),
+            ("delete", "OLD TABLE AS old_rows", "SELECT period_id, status, -1 FROM old_rows"),
+            ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+             "SELECT period_id, status, -1 FROM old_rows "
+             "UNION ALL SELECT period_id, status, 1 FROM new_rows"),
+        ):
+            op.execute(
+                f"CREATE FUNCTION submissions_count_{op_name}() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "INSERT INTO submission_counts (period_id, status, n) "
+                f"SELECT period_id, status, sum(delta) FROM ({rows}) AS d(period_id, status, delta) "
+                "GROUP BY period_id, status HAVING sum(delta) <> 0 "
+                "ON CONFLICT (period_id, status) DO UPDATE SET n = submission_counts.n + EXCLUDED.n; "
+                "RETURN NULL; END $$"
+            )
+            op.execute(
+                f"CREATE TRIGGER submissions_count_{op_name} AFTER {op_name.upper()} ON submissions "
+                f"REFERENCING {tables} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION submissions_count_{op_name}()"
+            )
     else:
         op.execute(
             "CREATE TRIGGER submissions_count_insert AFTER INSERT ON submissions BEGIN "
@@ -78,9 +88,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER submissions_count_change ON submissions")
-        op.execute("DROP TRIGGER submissions_count_update ON submissions")
-        op.execute("DROP FUNCTION submissions_count()")
+        for name in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER submissions_count_{name} ON submissions")
+            op.execute(f"DROP FUNCTION submissions_count_{name}()")
     else:
         for name in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER submissions_count_{name}")
