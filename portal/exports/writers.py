@@ -49,6 +49,8 @@ def _check_width(row: Sequence[object], headers: Sequence[str]) -> None:
 
 
 def _csv_cell(value: object) -> object:
+    if type(value) is str:  # nearly every cell: skip the checks below
+        return neutralize_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
