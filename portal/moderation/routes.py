@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
@@ -188,22 +191,37 @@ def _theme_ids() -> list[int]:
     return [int(v) for v in values]
 
 
-@bp.post("/submissions/<int:submission_id>/themes")
-@role_required(*STAFF_ROLES)
-def save_themes(submission_id: int):  # type: ignore[no-untyped-def]
-    submission = _submission_or_404(submission_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
+def _apply(submission: Submission, change: Callable[[Session], object], done: str,
+           target: str):  # type: ignore[no-untyped-def]
+    """Run one decision; a conflict or an already-decided item changes nothing."""
     db = get_session()
     try:
-        themes.confirm(db, submission, _theme_ids(), current_actor())
+        change(db)
+    except moderation.ConflictError:
+        return _conflict(submission)
+    except moderation.AlreadyDecidedError:
+        return _already_decided(submission)
     except themes.ThemeError:
         db.rollback()
         abort(400)
     db.commit()
-    flash(_("Themes saved."), "success")
-    return redirect(url_for(".review", submission_id=submission.id), code=303)
+    flash(done, "success")
+    return redirect(target, code=303)
+
+
+@bp.post("/submissions/<int:submission_id>/themes")
+@role_required(*STAFF_ROLES)
+def save_themes(submission_id: int):  # type: ignore[no-untyped-def]
+    submission = _submission_or_404(submission_id)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    chosen = _theme_ids()
+    return _apply(
+        submission,
+        lambda db: themes.confirm(db, submission, chosen, current_actor()),
+        _("Themes saved."),
+        url_for(".review", submission_id=submission.id),
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/publish")
@@ -213,20 +231,16 @@ def publish(submission_id: int):  # type: ignore[no-untyped-def]
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    db = get_session()
-    try:
-        themes.confirm(db, submission, _theme_ids(), current_actor())
+    chosen = _theme_ids()
+
+    def change(db: Session) -> None:
+        themes.confirm(db, submission, chosen, current_actor())
         moderation.publish(db, submission, current_actor(), expected_version=form.version.data)
-    except moderation.ConflictError:
-        return _conflict(submission)
-    except moderation.AlreadyDecidedError:
-        return _already_decided(submission)
-    except themes.ThemeError:
-        db.rollback()
-        abort(400)
-    db.commit()
-    flash(_("Comment %(number)s published.", number=submission.tracking_number), "success")
-    return redirect(_next_url(), code=303)
+
+    return _apply(
+        submission, change,
+        _("Comment %(number)s published.", number=submission.tracking_number), _next_url(),
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/reject")
@@ -238,17 +252,12 @@ def reject(submission_id: int):  # type: ignore[no-untyped-def]
         if form.version.data is None:
             abort(400)
         return _review(submission, reject_form=form, status=422)
-    db = get_session()
-    try:
-        moderation.reject(db, submission, current_actor(), form.reason.data,
-                          form.note.data or "", expected_version=form.version.data)
-    except moderation.ConflictError:
-        return _conflict(submission)
-    except moderation.AlreadyDecidedError:
-        return _already_decided(submission)
-    db.commit()
-    flash(_("Comment %(number)s rejected.", number=submission.tracking_number), "success")
-    return redirect(_next_url(), code=303)
+    return _apply(
+        submission,
+        lambda db: moderation.reject(db, submission, current_actor(), form.reason.data,
+                                     form.note.data or "", expected_version=form.version.data),
+        _("Comment %(number)s rejected.", number=submission.tracking_number), _next_url(),
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/edit")
@@ -260,16 +269,11 @@ def edit(submission_id: int):  # type: ignore[no-untyped-def]
         if form.version.data is None:
             abort(400)
         return _review(submission, edit_form=form, status=422)
-    db = get_session()
-    try:
-        moderation.edit_public_version(
+    return _apply(
+        submission,
+        lambda db: moderation.edit_public_version(
             db, submission, current_actor(), form.public_body.data or "",
-            expected_version=form.version.data,
-        )
-    except moderation.ConflictError:
-        return _conflict(submission)
-    except moderation.AlreadyDecidedError:
-        return _already_decided(submission)
-    db.commit()
-    flash(_("The public version was saved."), "success")
-    return redirect(url_for(".review", submission_id=submission.id), code=303)
+            expected_version=form.version.data),
+        _("The public version was saved."),
+        url_for(".review", submission_id=submission.id),
+    )
