@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext
 from werkzeug.exceptions import NotFound
 
 from portal.extensions import babel
@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
             "format_instant": format_instant,
             "format_short": format_short,
             "format_number": format_decimal,
+            "format_percent": format_percent,
             "flag_labels": flag_labels,
             "action_label": action_label,
             "url_endpoints": current_app.view_functions,
