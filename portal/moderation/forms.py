@@ -51,7 +51,10 @@ class BulkForm(FlaskForm):
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(
         _l("Decision"),
-        choices=select_choices([("publish", _l("Publish")), ("reject", _l("Reject"))]),
+        # No preselected decision: publishing many comments must be a deliberate choice.
+        choices=select_choices(
+            [("publish", _l("Publish")), ("reject", _l("Reject"))], _l("Choose a decision")
+        ),
         validators=[InputRequired()],
     )
     reason = SelectField(

@@ -194,3 +194,116 @@ def public_paths(lang: str, tracking: str) -> dict[str, str]:
         "receipt not found": f"/{lang}/receipts?tracking=HLED-AAAA-BBBB-CCCC",
         "page not found": f"/{lang}/periods/no-such-period",
     }
+
+
+# Staff pages and the reading room: a consultation with comments in every state.
+
+ENERGY_BODY = (
+    "La energía renovable y la transmisión eléctrica entre los dos países necesitan inversión."
+)
+TRUCKS_BODY = "Truck crossings at Laredo take hours; we need pre-clearance at the border."
+
+
+@dataclass
+class Consultation:
+    """What `consultation` made: (id, tracking number) of each comment, and the staff emails."""
+
+    pending_energy: tuple[int, str]
+    pending_trucks: tuple[int, str]
+    pending_flagged: tuple[int, str]
+    published_es: tuple[int, str]
+    published_en: tuple[int, str]
+    rejected: tuple[int, str]
+    moderator: str
+    planner: str
+    admin: str
+
+
+@pytest.fixture()
+def consultation(app: Flask, seeded: None) -> Consultation:
+    """The seeded period with pending, published (themes confirmed) and rejected comments."""
+    from portal.models import Submission
+    from portal.services import audit, moderation, themes
+    from tests.conftest import add_submission, make_user
+
+    with app.app_context(), write_session() as session:
+        period = consultations.period_by_key(session, PERIOD)
+        assert period is not None
+        session.expunge(period)
+
+    def add(**fields: object) -> tuple[int, str]:
+        return add_submission(app, period, **fields)
+
+    made = Consultation(
+        # Oldest first: the queue opens with the energy comment.
+        pending_energy=add(subject="Energía limpia", body=ENERGY_BODY, declared_language="es"),
+        pending_trucks=add(
+            subject="Border wait times", body=TRUCKS_BODY, declared_language="en", country="US",
+            submitter_type="association", organization="Border Trade Alliance",
+            name="Sam Carter", region="Texas", ui_language="en",
+        ),
+        pending_flagged=add(subject="Oferta", body="Visite https://spam.example/ ya.",
+                            honeypot="http://spam.example/"),
+        published_es=add(
+            subject="Cruces fronterizos",
+            body="Los cruces de camiones en Nuevo Laredo tardan horas; necesitamos "
+                 "preinspección y más carriles en el puente.",
+            declared_language="es",
+        ),
+        published_en=add(
+            subject="Broadband for small firms",
+            body="Broadband and fiber networks along the border would help small firms "
+                 "reach customers; the energy grid needs investment too.",
+            declared_language="en", country="US", submitter_type="individual",
+            organization="", consent_publish=False, ui_language="en",
+        ),
+        rejected=add(subject="Fuera de tema", body="Un comentario sobre otro asunto."),
+        moderator=make_user(app, "moderator"),
+        planner=make_user(app, "planner"),
+        admin=make_user(app, "admin"),
+    )
+    with app.app_context(), write_session() as session:
+        for submission_id, _ in (made.published_es, made.published_en):
+            submission = session.get(Submission, submission_id)
+            themes.confirm_suggestions_if_unreviewed(session, submission, audit.CLI)
+            moderation.publish(session, submission, audit.CLI)
+        moderation.reject(session, session.get(Submission, made.rejected[0]), audit.CLI,
+                          "off_topic", "Su comentario no trata de este pilar.")
+    return made
+
+
+def sign_in_browser(page: Any, email: str, lang: str = "en") -> None:
+    """Sign in through the staff form, as a person would."""
+    from tests.conftest import PASSWORD
+
+    labels = {"en": ("Email address", "Password", "Sign in"),
+              "es": ("Correo electrónico", "Contraseña", "Iniciar sesión")}[lang]
+    page.goto(f"/{lang}/staff/login")
+    page.get_by_label(labels[0]).fill(email)
+    page.get_by_label(labels[1]).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name=labels[2]).click()
+    assert "/staff/login" not in page.url, page.url
+
+
+def staff_paths(lang: str, made: Consultation) -> dict[str, str]:
+    """Every kind of staff page and reading-room page, by name (GET; no error states)."""
+    return {
+        "reading room": f"/{lang}/periods/{PERIOD}/comments",
+        "reading room search": f"/{lang}/periods/{PERIOD}/comments?q=camiones&country=MX",
+        "reading room, no match": f"/{lang}/periods/{PERIOD}/comments?q=zzzz",
+        "reading room, unusable search": f'/{lang}/periods/{PERIOD}/comments?q=%22energia',
+        "published comment": f"/{lang}/comments/{made.published_es[1]}",
+        "receipt, published": f"/{lang}/receipts/{made.published_es[1]}",
+        "receipt, rejected": f"/{lang}/receipts/{made.rejected[1]}",
+        "queue": f"/{lang}/moderation/",
+        "queue, flagged": f"/{lang}/moderation/?flag=any&language=es",
+        "queue, published": f"/{lang}/moderation/?status=published",
+        "review, pending": f"/{lang}/moderation/submissions/{made.pending_energy[0]}",
+        "review, published": f"/{lang}/moderation/submissions/{made.published_es[0]}",
+        "review, rejected": f"/{lang}/moderation/submissions/{made.rejected[0]}",
+        "planning": f"/{lang}/planning/",
+        "planning, period": f"/{lang}/planning/periods/{PERIOD}",
+        "planning, pillar": f"/{lang}/planning/pillars/{PILLAR}",
+        "themes": f"/{lang}/planning/themes",
+    }

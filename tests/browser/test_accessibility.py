@@ -10,7 +10,15 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TRACKING_PATTERN, Contexts, public_paths
+from tests.browser.conftest import (
+    PERIOD,
+    TRACKING_PATTERN,
+    Consultation,
+    Contexts,
+    public_paths,
+    staff_paths,
+)
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +93,76 @@ def test_public_pages_have_no_axe_violations(
 
     found = {name: violations for name, violations in found.items() if violations}
     assert not found, "axe found accessibility violations:\n" + readable(found)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_staff_and_reading_room_pages_have_no_axe_violations(
+    app: Flask, consultation: Consultation, contexts: Contexts, axe_source: Path, lang: str
+) -> None:
+    context, _ = contexts.new(bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(name: str) -> None:
+        found[name] = axe_violations(page, axe_source)
+
+    def submit(button: Any, status: int) -> None:
+        with page.expect_navigation() as sent:
+            button.click()
+        assert sent.value is not None and sent.value.status == status, page.url
+
+    page.goto(f"/{lang}/staff/login")
+    check("sign-in")
+    page.locator("#email").fill(consultation.admin)
+    page.locator("#password").fill("not the password")
+    submit(page.locator("form:not(.inline-form) button[type=submit]"), 401)
+    check("sign-in, wrong password")
+    page.locator("#password").fill(PASSWORD)
+    submit(page.locator("form:not(.inline-form) button[type=submit]"), 200)
+
+    # Each template once (the HTML check covers the other variants of the same pages).
+    paths = staff_paths(lang, consultation)
+    for name in ("reading room", "reading room search", "reading room, unusable search",
+                 "published comment", "receipt, published", "receipt, rejected", "queue",
+                 "queue, flagged", "review, pending", "review, published", "review, rejected",
+                 "planning", "planning, period", "themes"):
+        response = page.goto(paths[name])
+        assert response is not None and response.status == (400 if "unusable" in name else 200)
+        assert "/staff/login" not in page.url, name
+        check(name)
+
+    # Error states of the forms.
+    page.goto(f"/{lang}/moderation/submissions/{consultation.pending_trucks[0]}")
+    submit(page.locator("form[action$='/reject'] button[type=submit]"), 422)
+    expect(page.locator("#error-summary")).to_be_visible()
+    check("review, reject without a reason")
+    decide_elsewhere(app, consultation.pending_trucks[0])
+    page.locator("#reason").select_option("spam")
+    submit(page.locator("form[action$='/reject'] button[type=submit]"), 409)
+    check("decided by someone else")
+
+    page.goto(f"/{lang}/planning/themes")
+    page.locator("form[action*='/themes/'] input[name$='label_en']").first.fill("")
+    submit(page.locator("form[action*='/themes/'] button[type=submit]").first, 422)
+    check("themes, empty label")
+
+    # The printable report, as downloaded.
+    page.goto(f"/{lang}/planning/periods/{PERIOD}")
+    page.locator("#format").select_option("html")
+    with page.expect_download() as download:
+        page.locator("form[action$='/export'] button[type=submit]").click()
+    page.set_content(Path(download.value.path()).read_text(encoding="utf-8"))
+    check("printable report")
+
+    found = {name: violations for name, violations in found.items() if violations}
+    assert not found, "axe found accessibility violations:\n" + readable(found)
+
+
+def decide_elsewhere(app: Flask, submission_id: int) -> None:
+    """Another moderator publishes the comment meanwhile."""
+    from portal.db import write_session
+    from portal.models import Submission
+    from portal.services import audit, moderation
+
+    with app.app_context(), write_session() as session:
+        moderation.publish(session, session.get(Submission, submission_id), audit.CLI)

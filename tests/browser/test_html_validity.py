@@ -1,11 +1,13 @@
-"""The Nu Html Checker (vnu) finds no error in the HTML of any public page, in either language.
+"""The Nu Html Checker (vnu) finds no error in the HTML of any page, in either language.
 
-The pages come from the Flask test client; all of them go to one run of the checker.
+Public pages, staff pages (with their error states) and the downloadable printable report come
+from the Flask test client; all of them go to one run of the checker.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,14 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.browser.conftest import PERIOD, public_paths, sent_comment
-from tests.conftest import csrf_token, post_comment
+from tests.browser.conftest import (
+    PERIOD,
+    Consultation,
+    public_paths,
+    sent_comment,
+    staff_paths,
+)
+from tests.conftest import csrf_token, post_comment, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +48,59 @@ def rendered_pages(app: Flask) -> dict[str, TestResponse]:
     return pages
 
 
+def staff_pages(app: Flask, made: Consultation) -> dict[str, TestResponse]:
+    """Every kind of staff page and reading-room page, with the forms' error states."""
+    pages: dict[str, TestResponse] = {}
+    for lang in ("en", "es"):
+        client = app.test_client()
+        login = f"/{lang}/staff/login"
+        pages[f"{lang} sign-in"] = client.get(login)
+        token = csrf_token(client, login)
+        pages[f"{lang} sign-in, empty"] = client.post(login, data={"csrf_token": token})
+        pages[f"{lang} sign-in, wrong password"] = client.post(
+            login, data={"csrf_token": token, "email": made.admin, "password": "wrong"}
+        )
+        assert sign_in(client, made.admin).status_code == 302
+        for name, path in staff_paths(lang, made).items():
+            pages[f"{lang} {name}"] = client.get(path)
+
+        moderation = f"/{lang}/moderation"
+        review = f"{moderation}/submissions/{made.pending_trucks[0]}"
+        token = csrf_token(client, review)  # signing in began a new session
+        pages[f"{lang} bulk decision, nothing selected"] = client.post(
+            f"{moderation}/bulk", data={"csrf_token": token, "action": "publish"}
+        )
+        pages[f"{lang} review, reject without a reason"] = client.post(
+            f"{review}/reject", data={"csrf_token": token, "version": 1, "reason": ""}
+        )
+        pages[f"{lang} changed by someone else"] = client.post(
+            f"{review}/publish", data={"csrf_token": token, "version": 99}
+        )
+
+        themes = f"/{lang}/planning/themes"
+        theme_id = re.search(rf'action="{themes}/(\d+)"', client.get(themes).get_data(as_text=True))
+        assert theme_id, "no theme on the themes page"
+        theme_id = theme_id.group(1)
+        pages[f"{lang} themes, empty label"] = client.post(
+            f"{themes}/{theme_id}",
+            data={f"t{theme_id}-csrf_token": token, f"t{theme_id}-label_en": "",
+                  f"t{theme_id}-label_es": "Energía", f"t{theme_id}-active": "y"},
+        )
+        pages[f"{lang} themes, new theme left empty"] = client.post(
+            themes, data={"new-csrf_token": token}
+        )
+        pages[f"{lang} printable report"] = client.get(
+            f"/{lang}/planning/periods/{PERIOD}/export", query_string={"format": "html"}
+        )
+    expected = {"sign-in, empty": 422, "sign-in, wrong password": 401,
+                "bulk decision, nothing selected": 400, "review, reject without a reason": 422,
+                "changed by someone else": 409, "themes, empty label": 422,
+                "themes, new theme left empty": 422, "reading room, unusable search": 400}
+    for name, response in pages.items():
+        assert response.status_code == expected.get(name.split(" ", 1)[1], 200), name
+    return pages
+
+
 def describe(message: dict[str, Any], names: dict[str, str]) -> str:
     url = message.get("url", "")
     where = names.get(url.rsplit("/", 1)[-1], url)
@@ -47,14 +108,15 @@ def describe(message: dict[str, Any], names: dict[str, str]) -> str:
     return f"{where}, line {message.get('lastLine', '?')}: {message.get('message')}\n    {extract}"
 
 
-def test_public_pages_are_valid_html(
-    app: Flask, seeded: None, vnu_command: list[str], tmp_path: Path
+def test_pages_are_valid_html(
+    app: Flask, consultation: Consultation, vnu_command: list[str], tmp_path: Path
 ) -> None:
     names: dict[str, str] = {}
-    for index, (name, response) in enumerate(rendered_pages(app).items()):
+    pages = rendered_pages(app) | staff_pages(app, consultation)
+    for index, (name, response) in enumerate(pages.items()):
         html = response.get_data(as_text=True)
         assert response.status_code < 500 and html.startswith("<!doctype html>"), name
-        path = tmp_path / f"page-{index:02d}.html"
+        path = tmp_path / f"page-{index:03d}.html"
         path.write_text(html, encoding="utf-8")
         names[path.name] = name
 
