@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -24,17 +25,27 @@ def _redis_available() -> bool:
         return False
 
 
-def _worker(app: Flask, storage: str, prefix: str) -> Flask:
-    """A second app instance, as another gunicorn worker would have."""
-    return create_app(
-        {
-            **app.config,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_SUBMIT": "2 per hour",
-            "RATELIMIT_STORAGE_URI": storage,
-            "RATELIMIT_KEY_PREFIX": prefix,
-        }
-    )
+@pytest.fixture()
+def workers(app: Flask) -> Iterator[Callable[[str, str], Flask]]:
+    """App instances as separate gunicorn workers would have; their pools close after."""
+    made: list[Flask] = []
+
+    def make(storage: str, prefix: str) -> Flask:
+        worker = create_app(
+            {
+                **app.config,
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_SUBMIT": "2 per hour",
+                "RATELIMIT_STORAGE_URI": storage,
+                "RATELIMIT_KEY_PREFIX": prefix,
+            }
+        )
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        worker.extensions["portal_engine"].dispose()
 
 
 def _send(app: Flask, slug: str, lang: str = "en"):  # type: ignore[no-untyped-def]
@@ -44,9 +55,9 @@ def _send(app: Flask, slug: str, lang: str = "en"):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.skipif(not _redis_available(), reason="no Redis on this machine")
-def test_limit_is_shared_between_workers_through_redis(app: Flask, open_period) -> None:  # type: ignore[no-untyped-def]
+def test_limit_is_shared_between_workers_through_redis(workers, open_period) -> None:  # type: ignore[no-untyped-def]
     prefix = f"test-{uuid.uuid4().hex}"
-    first, second = (_worker(app, REDIS_URL, prefix) for _ in range(2))
+    first, second = (workers(REDIS_URL, prefix) for _ in range(2))
     assert _send(first, open_period.slug).status_code == 303
     assert _send(second, open_period.slug).status_code == 303
     refused = _send(first, open_period.slug, lang="es")
@@ -54,8 +65,8 @@ def test_limit_is_shared_between_workers_through_redis(app: Flask, open_period) 
     assert "Demasiadas solicitudes" in refused.get_data(as_text=True)
 
 
-def test_form_errors_do_not_use_up_the_limit(app: Flask, open_period) -> None:  # type: ignore[no-untyped-def]
-    limited = _worker(app, "memory://", "mem")
+def test_form_errors_do_not_use_up_the_limit(workers, open_period) -> None:  # type: ignore[no-untyped-def]
+    limited = workers("memory://", "mem")
     client = limited.test_client()
     url = f"/en/periods/{open_period.slug}/comment"
     for _ in range(3):
