@@ -77,10 +77,6 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
-def get_engine() -> Engine:
-    return current_app.extensions["portal_engine"]
-
-
 def new_session(write: bool = False) -> Session:
     """A session of the current app; with write=True its transaction takes the write lock first."""
     session: Session = current_app.extensions["portal_sessionmaker"]()

@@ -37,8 +37,3 @@ def render_text(text: str) -> str:
         linked = _linker.linkify(escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return "\n".join(paragraphs)
-
-
-def plain(text: str) -> str:
-    """Text with any markup removed, for exports and excerpts that are not HTML."""
-    return bleach.clean(text, tags=set(), attributes={}, strip=True)

@@ -12,9 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask import (
-    session as flask_session,
-)
+from flask import session as flask_session
 from sqlalchemy import text
 from werkzeug import Response
 

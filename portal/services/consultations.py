@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import CommentPeriod, PeriodState, Pillar, Submission
+from portal.models import CommentPeriod, PeriodState, Pillar
 from portal.models.types import utcnow
 from portal.services import seed_data, themes
 
@@ -105,16 +104,3 @@ def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> 
             result.periods_added += 1
     result.themes_added = themes.seed(session)
     return result
-
-
-def count_submissions(session: Session, period: CommentPeriod) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Submission).where(Submission.period_id == period.id)
-        )
-        or 0
-    )
-
-
-def demo_rng(seed_value: int | None = None) -> random.Random:
-    return random.Random(seed_value)  # noqa: S311 - demo text, not security
