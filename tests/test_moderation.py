@@ -147,6 +147,9 @@ def test_reject_with_reason_and_note_shows_on_receipt(
     receipt = app.test_client().get(f"/es/receipts/{tracking}").get_data(as_text=True)
     assert "No publicado" in receipt
     assert "Fuera de tema" in receipt
+    # The reason stays in the submitter's language (Spanish) on the English page too.
+    english = app.test_client().get(f"/en/receipts/{tracking}").get_data(as_text=True)
+    assert "Not published" in english and '<dd lang="es">Fuera de tema</dd>' in english
     assert "Su comentario no trata de este pilar." in receipt
     assert app.test_client().get(f"/es/comments/{tracking}").status_code == 404
 

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask import session as flask_session
+from flask_babel import force_locale
 from sqlalchemy import text
 from werkzeug import Response
 
@@ -170,7 +171,7 @@ def receipt(tracking: str) -> str:
         submission=found,
         period=found.period,
         owner=_owns_receipt(found.tracking_number),
-        reasons=labels(REJECT_REASONS),
+        reason=_reason_in(found.reject_reason, found.ui_language),
         submitter_types=labels(SUBMITTER_TYPES),
         countries=labels(COUNTRIES),
         just_sent=request.args.get("new") == "1",
@@ -220,6 +221,14 @@ def published_comment(tracking: str) -> str:
         "public/comment.html", submission=found, period=found.period,
         submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
     )
+
+
+def _reason_in(code: str | None, language: str) -> str | None:
+    """The rejection reason in the language the submitter wrote to us in."""
+    if code is None:
+        return None
+    with force_locale(language if language in current_app.config["LANGUAGES"] else "en"):
+        return str(labels(REJECT_REASONS).get(code, code))
 
 
 @bp.get("/receipts/<tracking>/record.json")
