@@ -223,6 +223,27 @@ def export_command(period: str, fmt: str, output: str, language: str, all_status
     click.echo(f"wrote {output} ({total} comments)", err=True)
 
 
+themes_cli = AppGroup("themes", help="The theme taxonomy and suggestions.")
+
+
+@themes_cli.command("resuggest")
+@click.option("--period", "period_key", help="Only this period (slug or docket identifier).")
+def themes_resuggest(period_key: str | None) -> None:
+    """Suggest themes again for comments awaiting review, after keywords changed."""
+    from portal.services import consultations, themes
+
+    with write_session() as session:
+        period_ids = None
+        if period_key:
+            found = consultations.period_by_key(session, period_key)
+            if found is None:
+                raise click.BadParameter(f"no comment period {period_key!r}",
+                                         param_hint="--period")
+            period_ids = [found.id]
+        count = themes.resuggest_pending(session, period_ids)
+    click.echo(f"suggestions recomputed for {count} comments awaiting review")
+
+
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 
 
@@ -278,3 +299,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(export_command)
+    app.cli.add_command(themes_cli)

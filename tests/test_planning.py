@@ -381,3 +381,22 @@ def test_admin_edits_a_theme_and_it_is_audited(app: Flask, themed_period: Commen
             == "theme.update"
         )
         session.close()
+
+
+def test_resuggest_after_keywords_change_keeps_confirmed_themes(
+    app: Flask, runner, themed_period: CommentPeriod  # type: ignore[no-untyped-def]
+) -> None:
+    pending, _ = add_submission(app, themed_period, body="Broadband internet for the border.")
+    confirmed, _ = add_submission(app, themed_period, body="Broadband and energy.")
+    _publish(app, confirmed)
+    assert _theme_codes(app, pending, confirmed=False) == set()
+    with app.app_context(), write_session() as session:
+        energy = session.scalar(select(Theme).where(Theme.code == "energy"))
+        energy.keywords_en += ", broadband"
+    result = runner.invoke(args=["themes", "resuggest", "--period", themed_period.slug])
+    assert result.exit_code == 0, result.output
+    assert "recomputed for 1 comments" in result.output
+    assert _theme_codes(app, pending, confirmed=False) == {"energy"}
+    assert _theme_codes(app, confirmed, confirmed=True) == {"energy"}
+    missing = runner.invoke(args=["themes", "resuggest", "--period", "nope"])
+    assert missing.exit_code == 2

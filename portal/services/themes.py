@@ -91,6 +91,36 @@ def suggest(session: Session, submission: Submission, pillar_id: int) -> list[Su
     return rows
 
 
+def resuggest_pending(
+    session: Session, period_ids: Iterable[int] | None = None, batch: int = 500,
+    commit: bool = True,
+) -> int:
+    """Recompute suggestions for comments awaiting review, after the keywords changed.
+
+    Confirmed themes are left as they are. Works by key in batches, committing each batch.
+    """
+    from portal.models import CommentPeriod, Status
+
+    done, after = 0, 0
+    pillar_of = {p.id: p.pillar_id for p in session.scalars(select(CommentPeriod))}
+    wanted = set(period_ids) if period_ids is not None else set(pillar_of)
+    while True:
+        rows = list(session.scalars(
+            select(Submission)
+            .where(Submission.status == Status.PENDING.value, Submission.id > after,
+                   Submission.period_id.in_(wanted))
+            .order_by(Submission.id).limit(batch)
+        ))
+        if not rows:
+            return done
+        for submission in rows:
+            suggest(session, submission, pillar_of[submission.period_id])
+        done += len(rows)
+        after = rows[-1].id
+        if commit:
+            session.commit()
+
+
 def of_submission(session: Session, submission_id: int) -> list[SubmissionTheme]:
     return list(
         session.scalars(
