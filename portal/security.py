@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -27,6 +27,14 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+
+    @app.before_request
+    def refuse_nul() -> None:
+        # No address or query has a use for NUL, and PostgreSQL cannot compare text with one.
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+        ):
+            abort(400)
 
     @app.after_request
     def set_headers(response: Response) -> Response:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from portal.forms import PortalForm
 from portal.public.forms import select_choices
 
 REJECT_REASONS = [
@@ -17,7 +17,7 @@ REJECT_REASONS = [
 ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
@@ -47,7 +47,7 @@ class EditForm(DecisionForm):
     )
 
 
-class BulkForm(FlaskForm):
+class BulkForm(PortalForm):
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(
         _l("Decision"),

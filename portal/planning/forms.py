@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from portal.forms import PortalForm
 
-class ThemeForm(FlaskForm):
+
+class ThemeForm(PortalForm):
     label_en = StringField(_l("Label in English"), validators=[
         DataRequired(message=_l("Enter a label.")), Length(max=200)])
     label_es = StringField(_l("Label in Spanish"), validators=[

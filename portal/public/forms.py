@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
+from portal.forms import PortalForm
 from portal.models import Country, SubmitterType
 
 MAX_BODY = 20000
@@ -57,7 +57,7 @@ def _normalized_length(text: str) -> int:
     return len(text.replace("\r\n", "\n"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     submitter_type = SelectField(
         _l("I am commenting as"),
         choices=select_choices(SUBMITTER_TYPES, _l("Choose one")),

@@ -1,0 +1,23 @@
+"""The base of every form: Flask-WTF with CSRF, and no NUL characters in what it passes on.
+
+A NUL character is never meaningful in text, and PostgreSQL cannot store one; it is dropped from
+every field before validation, so a pasted one cannot turn a comment into an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+
+def _drop_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class PortalForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # The unbound field is shared by every instance of the form: add, never mutate.
+            filters = (_drop_nul, *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, filters=filters, **options)
