@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from flask import (
     Blueprint,
@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session, new_session
@@ -99,38 +100,30 @@ def export(kind: str, slug: str):  # type: ignore[no-untyped-def]
 
 def _send(periods: Sequence[CommentPeriod], options: exports.ExportOptions, title: str,
           filename: str) -> Response:
+    """Stream the export. It reads with a session of its own, which it empties batch by batch."""
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"',
                    "Cache-Control": "private, no-store"}
     period_ids = [p.id for p in periods]
 
-    def fresh() -> tuple[object, list[CommentPeriod]]:
+    def streamed(produce: Callable[[Session, list[CommentPeriod]], Iterator[str]]) -> Iterator[str]:
         session = new_session()
-        return session, [session.get(CommentPeriod, pid) for pid in period_ids]
+        try:
+            yield from produce(session, [session.get(CommentPeriod, i) for i in period_ids])
+        finally:
+            session.close()
 
     if options.fmt == "csv":
-        def csv_body():  # type: ignore[no-untyped-def]
-            session, scoped = fresh()
-            try:
-                yield from exports.csv_chunks(session, scoped, options)  # type: ignore[arg-type]
-            finally:
-                session.close()  # type: ignore[attr-defined]
-
-        return Response(stream_with_context(csv_body()), mimetype="text/csv",
-                        headers=disposition)
+        body = streamed(lambda db, scoped: exports.csv_chunks(db, scoped, options))
+        return Response(stream_with_context(body), mimetype="text/csv", headers=disposition)
     if options.fmt == "json":
-        def json_body():  # type: ignore[no-untyped-def]
-            session, scoped = fresh()
-            try:
-                summary = summaries.summarize(session, scoped)  # type: ignore[arg-type]
-                yield from exports.json_chunks(session, scoped, options, summary)  # type: ignore[arg-type]
-            finally:
-                session.close()  # type: ignore[attr-defined]
-
-        return Response(stream_with_context(json_body()), mimetype="application/json",
+        body = streamed(lambda db, scoped: exports.json_chunks(
+            db, scoped, options, summaries.summarize(db, scoped)))
+        return Response(stream_with_context(body), mimetype="application/json",
                         headers=disposition)
-    session, scoped = fresh()
+    session = new_session()
     try:
-        summary = summaries.summarize(session, scoped)  # type: ignore[arg-type]
+        scoped = [session.get(CommentPeriod, i) for i in period_ids]
+        summary = summaries.summarize(session, scoped)
         if options.fmt == "html":
             html = report.render(summary, title, options.lang)
             headers = dict(disposition)
@@ -138,11 +131,11 @@ def _send(periods: Sequence[CommentPeriod], options: exports.ExportOptions, titl
             return Response(html, mimetype="text/html", headers=headers)
         handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
         handle.close()
-        exports.write_workbook(handle.name, session, scoped, options, summary)  # type: ignore[arg-type]
+        exports.write_workbook(handle.name, session, scoped, options, summary)
     finally:
-        session.close()  # type: ignore[attr-defined]
+        session.close()
 
-    def file_body():  # type: ignore[no-untyped-def]
+    def file_body() -> Iterator[bytes]:
         try:
             with open(handle.name, "rb") as f:
                 while chunk := f.read(256 * 1024):
