@@ -89,7 +89,8 @@ def test_moderator_publishes_and_rejects_and_the_public_sees_both(
     public.goto(f"/es/receipts/{consultation.pending_trucks[1]}")
     receipt = public.locator("dl.receipt")
     expect(receipt).to_contain_text("No publicado")
-    expect(receipt).to_contain_text("Fuera de tema")
+    # The reason is given in the language its writer used to comment (English here).
+    expect(receipt.locator('dd[lang="en"]')).to_have_text("Off-topic")
     expect(receipt.locator("dd.note")).to_have_text(NOTE)
 
 
