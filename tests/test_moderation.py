@@ -69,6 +69,7 @@ def test_queue_filters(
     flagged = add_submission(app, open_period, subject="Bot", honeypot="http://spam")
     page = moderator_client.get("/en/moderation/?language=en").get_data(as_text=True)
     assert en[1] in page and es[1] not in page
+    assert '<option value="en" selected>English</option>' in page  # the filter stays chosen
     page = moderator_client.get("/en/moderation/?country=US&type=ngo").get_data(as_text=True)
     assert en[1] in page and es[1] not in page
     page = moderator_client.get("/en/moderation/?flag=honeypot").get_data(as_text=True)
