@@ -60,10 +60,15 @@ def create_user(
     return user
 
 
-def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
+def _existing(session: Session, email: str) -> User:
     user = by_email(session, email)
     if user is None:
         raise AccountError(f"no account for {email}")
+    return user
+
+
+def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
+    user = _existing(session, email)
     if role not in {r.value for r in Role}:
         raise AccountError(f"role must be one of {', '.join(r.value for r in Role)}")
     before = user.role
@@ -74,9 +79,7 @@ def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit
 
 
 def set_active(session: Session, email: str, active: bool, actor: audit.Actor = audit.CLI) -> User:
-    user = by_email(session, email)
-    if user is None:
-        raise AccountError(f"no account for {email}")
+    user = _existing(session, email)
     before = user.active
     user.active = active
     audit.record(session, actor, "user.enable" if active else "user.disable", "user", user.id,

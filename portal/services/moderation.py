@@ -144,6 +144,33 @@ def _flush(session: Session, submission: Submission) -> None:
         raise ConflictError(submission.tracking_number) from exc
 
 
+def _decide(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    status: Status,
+    expected_version: int | None,
+    now: datetime | None,
+    **fields: object,
+) -> None:
+    """Move a pending comment to status, or refuse: changed meanwhile, or already decided."""
+    _check_version(submission, expected_version)
+    if submission.status != Status.PENDING.value:
+        raise AlreadyDecidedError(submission)
+    before = _snapshot(submission)
+    submission.status = status.value
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.decided_at = now or utcnow()
+    submission.decided_by_id = actor.user_id
+    _flush(session, submission)
+    if status is Status.PUBLISHED:
+        search.index(session, submission)
+    action = "submission.publish" if status is Status.PUBLISHED else "submission.reject"
+    audit.record(session, actor, action, "submission", submission.id,
+                 before=before, after=_snapshot(submission))
+
+
 def publish(
     session: Session,
     submission: Submission,
@@ -151,17 +178,7 @@ def publish(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Submission:
-    _check_version(submission, expected_version)
-    if submission.status != Status.PENDING.value:
-        raise AlreadyDecidedError(submission)
-    before = _snapshot(submission)
-    submission.status = Status.PUBLISHED.value
-    submission.decided_at = now or utcnow()
-    submission.decided_by_id = actor.user_id
-    _flush(session, submission)
-    search.index(session, submission)
-    audit.record(session, actor, "submission.publish", "submission", submission.id,
-                 before=before, after=_snapshot(submission))
+    _decide(session, submission, actor, Status.PUBLISHED, expected_version, now)
     return submission
 
 
@@ -176,18 +193,8 @@ def reject(
 ) -> Submission:
     if reason not in {r.value for r in RejectReason}:
         raise InvalidDecisionError("unknown reason")
-    _check_version(submission, expected_version)
-    if submission.status != Status.PENDING.value:
-        raise AlreadyDecidedError(submission)
-    before = _snapshot(submission)
-    submission.status = Status.REJECTED.value
-    submission.reject_reason = reason
-    submission.reject_note = note.strip() or None
-    submission.decided_at = now or utcnow()
-    submission.decided_by_id = actor.user_id
-    _flush(session, submission)
-    audit.record(session, actor, "submission.reject", "submission", submission.id,
-                 before=before, after=_snapshot(submission))
+    _decide(session, submission, actor, Status.REJECTED, expected_version, now,
+            reject_reason=reason, reject_note=note.strip() or None)
     return submission
 
 
