@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 
 from portal.config import load_config
 
 
+class Portal(Flask):
+    """Flask with one database transaction per request, committed after the view returns."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        from portal.db import commit_request
+
+        response = super().dispatch_request()
+        commit_request()
+        return response
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
     from portal import cli, db, errors, i18n, security

@@ -230,6 +230,7 @@ themes_cli = AppGroup("themes", help="The theme taxonomy and suggestions.")
 @click.option("--period", "period_key", help="Only this period (slug or docket identifier).")
 def themes_resuggest(period_key: str | None) -> None:
     """Suggest themes again for comments awaiting review, after keywords changed."""
+    from portal.db import commit_batch
     from portal.services import consultations, themes
 
     with write_session() as session:
@@ -240,7 +241,10 @@ def themes_resuggest(period_key: str | None) -> None:
                 raise click.BadParameter(f"no comment period {period_key!r}",
                                          param_hint="--period")
             period_ids = [found.id]
-        count = themes.resuggest_pending(session, period_ids)
+        count = 0
+        for done in themes.resuggest_pending(session, period_ids):
+            commit_batch(session)
+            count = done
     click.echo(f"suggestions recomputed for {count} comments awaiting review")
 
 

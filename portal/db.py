@@ -5,16 +5,20 @@ once without "database is locked", and a commit that returned is on disk before 
 shown. Write transactions on SQLite start with BEGIN IMMEDIATE: a deferred transaction that
 reads and then writes can fail at once with SQLITE_BUSY when another writer went first, without
 waiting for the busy timeout.
+
+One transaction per request: services add and flush, the app commits once after the view
+returns (`commit_request`), and an exception rolls everything back. CLI commands and tasks use
+`write_session`; batch work commits per batch with `commit_batch`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -28,6 +32,7 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 WRITE_OPTION = "portal_write"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Base(DeclarativeBase):
@@ -81,27 +86,62 @@ def new_session(write: bool = False) -> Session:
     """A session of the current app; with write=True its transaction takes the write lock first."""
     session: Session = current_app.extensions["portal_sessionmaker"]()
     if write:
-        session.connection(execution_options={WRITE_OPTION: True})
+        begin_writing(session)
     return session
 
 
-def get_session() -> Session:
-    """The request's session, made on first use; a request that changes data writes from start."""
-    if "db_session" not in g:
-        from flask import request  # local: get_session is also used outside requests
+def begin_writing(session: Session) -> None:
+    """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite).
 
-        write = False
-        try:
-            write = request.method not in ("GET", "HEAD", "OPTIONS")
-        except RuntimeError:
-            write = False
-        g.db_session = new_session(write=write)
+    A deferred transaction that read first and writes later fails at once with "database is
+    locked" if another writer committed in between; one that takes the lock first waits instead.
+    """
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes(view: F) -> F:
+    """Mark a GET view that writes (an export recorded in the audit trail, say): its request
+    transaction starts as a writer, like every POST's."""
+    view.portal_writes = True  # type: ignore[attr-defined]  # read back by _request_writes
+    return view
+
+
+def _request_writes() -> bool:
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "portal_writes", False))
+
+
+def get_session() -> Session:
+    """The request's session, made on first use. The request commits it once, after the view."""
+    if "db_session" not in g:
+        g.db_session = new_session(write=has_request_context() and _request_writes())
     return g.db_session
+
+
+def commit_request() -> None:
+    """Commit what the view did; called once per request after the view returned.
+
+    A view that raises commits nothing: teardown closes the session, which rolls back.
+    """
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
+def commit_batch(session: Session) -> None:
+    """For batch and background work: commit what the batch did, then go on as a writer."""
+    session.commit()
+    begin_writing(session)
 
 
 @contextmanager
 def write_session() -> Iterator[Session]:
-    """A short write transaction, for CLI commands and tests: commits on success."""
+    """One write transaction for a CLI command, a task or a test: commits once on success."""
     session = new_session(write=True)
     try:
         yield session

@@ -59,7 +59,6 @@ def login():  # type: ignore[no-untyped-def]
         result = accounts.authenticate(
             db, form.email.data or "", form.password.data or "", ip=request.remote_addr or ""
         )
-        db.commit()
         if result.user is not None:
             session.clear()  # a new session id on sign-in: no fixation
             login_user(result.user)
@@ -83,7 +82,6 @@ def login():  # type: ignore[no-untyped-def]
 def logout() -> Response:
     db = get_session()
     audit.record(db, current_actor(), "signout", "user", current_user.id)
-    db.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -109,9 +109,7 @@ def bulk():  # type: ignore[no-untyped-def]
             note=form.note.data or "",
         )
     except moderation.InvalidDecisionError:
-        db.rollback()
         abort(400)
-    db.commit()
     if form.action.data == "publish":
         flash(_("%(count)s comments published.", count=len(result.decided)), "success")
     else:
@@ -202,9 +200,7 @@ def _apply(submission: Submission, change: Callable[[Session], object], done: st
     except moderation.AlreadyDecidedError:
         return _already_decided(submission)
     except themes.ThemeError:
-        db.rollback()
         abort(400)
-    db.commit()
     flash(done, "success")
     return redirect(target, code=303)
 

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from portal.auth.decorators import current_actor, role_required
-from portal.db import get_session, new_session
+from portal.db import get_session, new_session, writes
 from portal.models import CommentPeriod, Role, Theme
 from portal.planning import report
 from portal.planning.forms import NewThemeForm, ThemeForm
@@ -74,6 +74,7 @@ def summary(kind: str, slug: str) -> str:
 
 @bp.get("/<any(periods, pillars):kind>/<slug>/export")
 @role_required(*PLANNERS)
+@writes
 def export(kind: str, slug: str):  # type: ignore[no-untyped-def]
     title, periods = _scope(kind, slug)
     options = exports.ExportOptions(
@@ -93,7 +94,6 @@ def export(kind: str, slug: str):  # type: ignore[no-untyped-def]
         ), 400
     db = get_session()
     exports.record(db, current_actor(), periods, options)
-    db.commit()
     filename = f"{periods[0].docket_id if kind == 'periods' else slug}.{options.fmt}"
     return _send(periods, options, title, filename)
 
@@ -170,7 +170,6 @@ def theme_list():  # type: ignore[no-untyped-def]
                 new_form.code.errors.append(_("That code is already used."))
                 status = 422
             else:
-                db.commit()
                 flash(_("Theme added."), "success")
                 return redirect(url_for(".theme_list"), code=303)
         else:
@@ -196,6 +195,5 @@ def theme_update(theme_id: int):  # type: ignore[no-untyped-def]
     themes.update(db, theme, current_actor(), label_en=form.label_en.data,
                   label_es=form.label_es.data, keywords_en=form.keywords_en.data or "",
                   keywords_es=form.keywords_es.data or "", active=bool(form.active.data))
-    db.commit()
     flash(_("Theme saved."), "success")
     return redirect(url_for(".theme_list"), code=303)

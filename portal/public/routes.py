@@ -125,7 +125,6 @@ def comment(slug: str):  # type: ignore[no-untyped-def]
     except submissions.PeriodNotOpenError:
         session.rollback()
         return _render_form(found, form, status=422)
-    session.commit()
     _remember_receipt(submission.tracking_number)
     return redirect(
         url_for("public.receipt", tracking=submission.tracking_number, new=1), code=303

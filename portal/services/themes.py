@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -93,11 +93,11 @@ def suggest(session: Session, submission: Submission, pillar_id: int) -> list[Su
 
 def resuggest_pending(
     session: Session, period_ids: Iterable[int] | None = None, batch: int = 500,
-    commit: bool = True,
-) -> int:
+) -> Iterator[int]:
     """Recompute suggestions for comments awaiting review, after the keywords changed.
 
-    Confirmed themes are left as they are. Works by key in batches, committing each batch.
+    Confirmed themes are left as they are. Works by key in batches and yields the number done
+    after each, so that the caller can commit the batch (`portal.db.commit_batch`).
     """
     from portal.models import CommentPeriod, Status
 
@@ -112,13 +112,12 @@ def resuggest_pending(
             .order_by(Submission.id).limit(batch)
         ))
         if not rows:
-            return done
+            return
         for submission in rows:
             suggest(session, submission, pillar_of[submission.period_id])
         done += len(rows)
         after = rows[-1].id
-        if commit:
-            session.commit()
+        yield done
 
 
 def of_submission(session: Session, submission_id: int) -> list[SubmissionTheme]:
