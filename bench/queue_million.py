@@ -27,7 +27,8 @@ from portal import create_app
 from portal.cli import alembic_config
 from portal.db import make_engine, write_session
 from portal.models.types import utcnow
-from portal.services import accounts, consultations
+from portal.seed import seed
+from portal.services import accounts
 
 PASSWORD = "benchmark-password-123"  # noqa: S105 - a scratch account
 TYPES = ["business", "association", "ngo", "academic", "labor", "government", "individual"]
@@ -73,7 +74,7 @@ def fill(url: str, rows: int) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         with write_session() as session:
-            consultations.seed(session)
+            seed(session)
             accounts.create_user(session, "bench@example.org", PASSWORD, "moderator")
     engine = make_engine(url)
     raw = engine.raw_connection()

@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal.db import write_session
 from portal.models import CommentPeriod, Submission
+from portal.seed import seed_themes
 from portal.services import audit, moderation, themes
 from tests.conftest import add_submission, make_user, sign_in
 
@@ -18,7 +19,7 @@ def test_summary_page_shows_theme_counts_and_shares(
         declared_language="es",
     )
     with app.app_context(), write_session() as session:
-        themes.seed(session)
+        seed_themes(session)
     with app.app_context(), write_session() as session:
         submission = session.get(Submission, sid)
         themes.confirm(session, submission, [t.id for t in themes.for_pillar(

@@ -9,13 +9,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.db import write_session
-from portal.services import consultations
+from portal.seed import seed
 
 
 @pytest.fixture()
 def seeded(app: Flask) -> None:
     with app.app_context(), write_session() as session:
-        consultations.seed(session)
+        seed(session)
 
 
 @pytest.mark.parametrize(

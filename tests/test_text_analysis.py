@@ -8,16 +8,11 @@ import threading
 
 import pytest
 
-from portal.services.text_analysis import (
-    TermCounter,
-    ThemeKeywords,
-    _stem_folded,
-    excerpt,
-    fold,
-    stem,
-    suggest_themes,
-    tokens,
-)
+from portal.text.excerpts import excerpt
+from portal.text.folding import fold, tokens
+from portal.text.keywords import ThemeKeywords, suggest_themes
+from portal.text.stemming import stem, stem_folded
+from portal.text.terms import TermCounter
 
 THEMES = (
     ThemeKeywords(
@@ -88,7 +83,7 @@ def test_stemming_is_safe_across_threads() -> None:
     endings = ["es", "ales", "amente", "aciones", "idades", "istas", "ando"]
     words = [f"{rng.choice(stems)}{n}{rng.choice(endings)}" for n in range(3000)]
     expected = {word: stem(word, "es") for word in words}
-    _stem_folded.cache_clear()  # make every thread run the stemmer, not read the cache
+    stem_folded.cache_clear()  # make every thread run the stemmer, not read the cache
     previous = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     wrong: list[str] = []

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import CommentPeriod, PeriodState, Pillar
 from portal.models.types import utcnow
-from portal.services import seed_data, themes
 
 _STATE_ORDER = {PeriodState.OPEN: 0, PeriodState.FORTHCOMING: 1, PeriodState.CLOSED: 2}
 
@@ -63,44 +61,3 @@ def next_docket_id(session: Session, year: int, prefix: str = "HLED") -> str:
         .where(CommentPeriod.docket_id.like(stem + "%"))
     )
     return f"{stem}{(count or 0) + 1:04d}"
-
-
-@dataclass
-class SeedResult:
-    pillars_added: int = 0
-    periods_added: int = 0
-    themes_added: int = 0
-
-
-def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> SeedResult:
-    """Add the three pillars and one open period each; running it again adds nothing."""
-    now = now or utcnow()
-    result = SeedResult()
-    opens = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
-    for spec in seed_data.PILLARS:
-        pillar = session.scalar(select(Pillar).where(Pillar.number == spec["number"]))
-        if pillar is None:
-            fields = {k: v for k, v in spec.items() if k != "period"}
-            pillar = Pillar(**fields)
-            session.add(pillar)
-            session.flush()
-            result.pillars_added += 1
-        period_spec = dict(spec["period"])  # type: ignore[arg-type]
-        exists = session.scalar(
-            select(CommentPeriod.id).where(CommentPeriod.slug == period_spec["slug"])
-        )
-        if exists is None:
-            session.add(
-                CommentPeriod(
-                    pillar=pillar,
-                    docket_id=next_docket_id(session, opens.year),
-                    opens_at=opens,
-                    closes_at=opens + timedelta(days=days_open),
-                    timezone="America/New_York",
-                    **period_spec,
-                )
-            )
-            session.flush()
-            result.periods_added += 1
-    result.themes_added = themes.seed(session)
-    return result

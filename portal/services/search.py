@@ -8,12 +8,12 @@ published comments are indexed, with their public text.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
 from portal.models import Submission
+from portal.text.folding import fold
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -26,11 +26,6 @@ class SearchQueryError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-def fold(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse(raw: str) -> list[list[str]]:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from portal import sanitize
 from portal.models import CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
-from portal.services import language, search, themes
+from portal.services import language, themes
+from portal.text.folding import fold
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -95,7 +96,7 @@ MANY_LINKS = 5
 
 def fingerprint(body: str) -> str:
     """Same text whatever the spacing and case: how form letters are recognised."""
-    normalized = " ".join(search.fold(body).split())
+    normalized = " ".join(fold(body).split())
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 

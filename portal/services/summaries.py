@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from portal.models import CommentPeriod, Status, Submission, SubmissionTheme, Theme
 from portal.services import themes as theme_service
-from portal.services.text_analysis import DistinctiveTerm, TermCounter, excerpt
+from portal.text.excerpts import excerpt
+from portal.text.terms import DistinctiveTerm, TermCounter
 
 TERM_SAMPLE = 20000
 EXCERPTS_PER_THEME = 3

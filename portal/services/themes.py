@@ -8,29 +8,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.models import Pillar, Submission, SubmissionTheme, Theme
-from portal.services import audit, theme_seed
-from portal.services.text_analysis import ThemeKeywords, suggest_themes
+from portal.services import audit
+from portal.text.keywords import ThemeKeywords, suggest_themes
 
 
 class ThemeError(ValueError):
     pass
-
-
-def seed(session: Session) -> int:
-    """Add the starting taxonomy; existing themes (perhaps edited by an admin) are kept."""
-    added = 0
-    pillars = {p.number: p for p in session.scalars(select(Pillar))}
-    for position, (number, code, label_en, label_es, kw_en, kw_es) in enumerate(
-        theme_seed.THEMES
-    ):
-        if number not in pillars or session.scalar(select(Theme.id).where(Theme.code == code)):
-            continue
-        session.add(Theme(pillar_id=pillars[number].id, code=code, label_en=label_en,
-                          label_es=label_es, keywords_en=kw_en, keywords_es=kw_es,
-                          position=position, active=True))
-        added += 1
-    session.flush()
-    return added
 
 
 def for_pillar(session: Session, pillar_id: int, active_only: bool = True) -> list[Theme]:

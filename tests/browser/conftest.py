@@ -23,6 +23,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portal.db import write_session
+from portal.seed import seed
 from portal.services import consultations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +97,7 @@ def live_server(app: Flask) -> Iterator[str]:
 @pytest.fixture()
 def seeded(app: Flask) -> None:
     with app.app_context(), write_session() as session:
-        consultations.seed(session)
+        seed(session)
 
 
 @dataclass

@@ -1,0 +1,20 @@
+"""Command-line tools, one module per command group: `flask --app portal db|seed|users|export|
+themes|translate ...`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.cli import database, exports, seed, themes, translate, users
+from portal.cli.database import alembic_config
+
+__all__ = ["alembic_config", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(database.group)
+    app.cli.add_command(seed.seed_command)
+    app.cli.add_command(translate.group)
+    app.cli.add_command(users.group)
+    app.cli.add_command(exports.export_command)
+    app.cli.add_command(themes.group)

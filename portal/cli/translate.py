@@ -1,0 +1,61 @@
+"""`flask --app portal translate ...`: extract, update and compile the catalogs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from flask.cli import AppGroup
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+group = AppGroup("translate", help="Extract, update and compile the translations.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+@group.command("extract")
+def translate_extract() -> None:
+    """Write translations/messages.pot from the code and templates."""
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--ignore-dirs",
+        ".* __pycache__",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "hled-portal",
+        "-o",
+        str(POT),
+        ".",
+    )
+
+
+@group.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into every catalog."""
+    translate_extract.callback()  # type: ignore[misc]
+    _pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+
+
+@group.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs to .mo files."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")

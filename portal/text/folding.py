@@ -1,0 +1,31 @@
+"""Folding and words: how every part of the portal compares text.
+
+Text is compared folded: case-folded, without accents, so "Energía", "ENERGIA" and "energia" are
+one word for search, theme suggestions and repeated-text detection alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters and digits plus any combining marks among them: text typed in decomposed form keeps
+# "i" + U+0301 inside one word. A hyphen followed by digits joins the word, so "G-20" reads "g20".
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:(?<=[^\W\d_])-\d+(?![^\W_]))?")
+
+
+def fold(text: str) -> str:
+    """Case-folded, without accents: "Energía" -> "energia"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) for each word, the offsets pointing into the original text."""
+    return [(fold(m.group()).replace("-", ""), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """The words of text, folded."""
+    return [word for word, _, _ in spans(text)]
