@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 
 def _drop_nul(value: Any) -> Any:
@@ -21,3 +22,8 @@ class PortalForm(FlaskForm):
             # The unbound field is shared by every instance of the form: add, never mutate.
             filters = (_drop_nul, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def select_choices(choices: list[tuple[str, Any]], prompt: Any = None) -> list[SelectChoice]:
+    head = [SelectChoice("", prompt)] if prompt is not None else []
+    return head + [SelectChoice(value, label) for value, label in choices]

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_decimal, format_percent, get_locale, gettext
+from flask_babel import format_decimal, format_percent, get_locale
 from werkzeug.exceptions import NotFound
 
 from portal.extensions import babel
+from portal.models.labels import labeled_enums
 
 
 def current_lang() -> str:
@@ -72,27 +73,12 @@ def format_short(value: datetime, zone: str = "UTC") -> str:
     )
 
 
-def flag_labels() -> dict[str, str]:
-    return {
-        "honeypot": gettext("Hidden field filled"),
-        "many_links": gettext("Many links"),
-        "repeated": gettext("Repeated text"),
-    }
-
-
-def action_label(action: str) -> str:
-    labels = {
-        "submission.publish": gettext("Published"),
-        "submission.reject": gettext("Rejected"),
-        "submission.edit": gettext("Public version edited"),
-    }
-    return labels.get(action, action)
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.url_value_preprocessor(_pull_lang)
     app.url_defaults(_add_lang)
+    # Templates name a code's label through its enum: `Status.label_of(code)`, `s.status.label`.
+    app.jinja_env.globals.update(labeled_enums())
 
     @app.context_processor
     def inject() -> dict[str, Any]:
@@ -106,7 +92,5 @@ def init_app(app: Flask) -> None:
             "format_short": format_short,
             "format_number": format_decimal,
             "format_percent": format_percent,
-            "flag_labels": flag_labels,
-            "action_label": action_label,
             "url_endpoints": current_app.view_functions,
         }

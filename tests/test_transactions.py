@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event, func, select, text
 
 from portal.db import commit_batch, get_session, new_session, write_session, writes
-from portal.models import AuditEvent, CommentPeriod, Submission
+from portal.models import AuditAction, AuditEvent, CommentPeriod, Submission
 from portal.services import audit
 from tests.conftest import add_submission, make_user, sign_in
 
@@ -68,7 +68,7 @@ def probe_app(app: Flask) -> Flask:
     """The app with three probe views that write an audit row, and then answer or fail."""
 
     def write_row() -> None:
-        audit.record(get_session(), audit.Actor(label="probe"), "probe", "probe", 1)
+        audit.record(get_session(), audit.Actor(label="probe"), AuditAction.EXPORT, "probe", 1)
         get_session().flush()
 
     def writes_then_answers() -> str:
@@ -131,7 +131,7 @@ def test_batches_commit_and_go_on_writing(app: Flask) -> None:
     with app.app_context(), write_session() as session:
         session.execute(text("SELECT 1"))
         assert _holds_write_lock(app)
-        audit.record(session, audit.CLI, "probe", "probe", 1)
+        audit.record(session, audit.CLI, AuditAction.EXPORT, "probe", 1)
         commit_batch(session)
         # Committed: another connection sees the row...
         assert _count(app, AuditEvent) == 1

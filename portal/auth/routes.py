@@ -14,7 +14,7 @@ from portal.auth.forms import SignInForm
 from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
-from portal.models import User
+from portal.models import AuditAction, User
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
@@ -81,7 +81,7 @@ def login():  # type: ignore[no-untyped-def]
 @login_required
 def logout() -> Response:
     db = get_session()
-    audit.record(db, current_actor(), "signout", "user", current_user.id)
+    audit.record(db, current_actor(), AuditAction.SIGNOUT, "user", current_user.id)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -31,6 +31,7 @@ def translate_extract() -> None:
         "--ignore-dirs",
         ".* __pycache__",
         "--no-location",
+        "--no-wrap",
         "--sort-output",
         "--project",
         "hled-portal",
@@ -52,6 +53,7 @@ def translate_update() -> None:
         str(TRANSLATIONS),
         "--no-fuzzy-matching",
         "--ignore-obsolete",
+        "--no-wrap",
     )
 
 

@@ -1,10 +1,13 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
 from portal.models.consultation import CommentPeriod, PeriodState, Pillar
-from portal.models.staff import AuditEvent, Role, User
+from portal.models.labels import LabeledEnum
+from portal.models.staff import AuditAction, AuditEvent, Role, User
 from portal.models.submission import (
     Country,
     Flag,
+    Language,
+    LanguageSource,
     RejectReason,
     Status,
     Submission,
@@ -14,7 +17,11 @@ from portal.models.submission import (
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "AuditAction",
     "AuditEvent",
+    "LabeledEnum",
+    "Language",
+    "LanguageSource",
     "Flag",
     "RejectReason",
     "Role",

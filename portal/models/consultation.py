@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
+from portal.models.labels import LabeledEnum
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -34,10 +35,10 @@ class Pillar(Base):
         return self.description_es if lang == "es" else self.description_en
 
 
-class PeriodState(enum.StrEnum):
-    FORTHCOMING = "forthcoming"
-    OPEN = "open"
-    CLOSED = "closed"
+class PeriodState(LabeledEnum):
+    FORTHCOMING = "forthcoming", _l("Forthcoming")
+    OPEN = "open", _l("Open for comment")
+    CLOSED = "closed", _l("Closed")
 
 
 class CommentPeriod(Base):

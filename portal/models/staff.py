@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.labels import LabeledEnum
+from portal.models.types import UTCDateTime, code_column, utcnow
 
 
-class Role(enum.StrEnum):
-    MODERATOR = "moderator"
-    PLANNER = "planner"
-    ADMIN = "admin"
+class Role(LabeledEnum):
+    MODERATOR = "moderator", _l("Moderator")
+    PLANNER = "planner", _l("Planner")
+    ADMIN = "admin", _l("Administrator")
+
+
+class AuditAction(LabeledEnum):
+    """What a person (or the command line) did, as the audit trail records it."""
+
+    SUBMISSION_PUBLISH = "submission.publish", _l("Published")
+    SUBMISSION_REJECT = "submission.reject", _l("Rejected")
+    SUBMISSION_EDIT = "submission.edit", _l("Public version edited")
+    SUBMISSION_THEMES = "submission.themes", _l("Themes changed")
+    SIGNIN = "signin", _l("Signed in")
+    SIGNIN_FAILED = "signin.failed", _l("Sign-in failed")
+    SIGNIN_LOCKED = "signin.locked", _l("Sign-in refused: account locked")
+    SIGNOUT = "signout", _l("Signed out")
+    USER_CREATE = "user.create", _l("Account created")
+    USER_SET_ROLE = "user.set_role", _l("Role changed")
+    USER_ENABLE = "user.enable", _l("Account enabled")
+    USER_DISABLE = "user.disable", _l("Account disabled")
+    THEME_CREATE = "theme.create", _l("Theme added")
+    THEME_UPDATE = "theme.update", _l("Theme edited")
+    EXPORT = "export", _l("Export")
 
 
 class User(UserMixin, Base):
@@ -25,7 +46,7 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(code_column(Role, 20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -37,7 +58,7 @@ class User(UserMixin, Base):
         return self.active
 
     def has_role(self, *roles: str) -> bool:
-        return self.role == Role.ADMIN.value or self.role in roles
+        return self.role is Role.ADMIN or self.role in roles
 
 
 class AuditEvent(Base):
@@ -51,7 +72,7 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Who, as text, so that the record reads the same if the account changes later.
     actor: Mapped[str] = mapped_column(String(320))
-    action: Mapped[str] = mapped_column(String(60))
+    action: Mapped[AuditAction] = mapped_column(code_column(AuditAction, 60))
     subject_type: Mapped[str] = mapped_column(String(40), default="")
     subject_id: Mapped[str] = mapped_column(String(64), default="")
     before: Mapped[str | None] = mapped_column(Text)

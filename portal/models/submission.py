@@ -2,55 +2,72 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 from portal.models.consultation import CommentPeriod
-from portal.models.types import UTCDateTime
+from portal.models.labels import LabeledEnum
+from portal.models.types import UTCDateTime, code_column
 
 
-class SubmitterType(enum.StrEnum):
-    BUSINESS = "business"
-    ASSOCIATION = "association"
-    NGO = "ngo"
-    ACADEMIC = "academic"
-    LABOR = "labor"
-    GOVERNMENT = "government"
-    INDIVIDUAL = "individual"
+class SubmitterType(LabeledEnum):
+    BUSINESS = "business", _l("Business")
+    ASSOCIATION = "association", _l("Business association or chamber")
+    NGO = "ngo", _l("NGO or civil-society organization")
+    ACADEMIC = "academic", _l("Academic or research institution")
+    LABOR = "labor", _l("Labor organization")
+    GOVERNMENT = "government", _l("Government body")
+    INDIVIDUAL = "individual", _l("Individual")
 
 
-class Country(enum.StrEnum):
-    US = "US"
-    MX = "MX"
-    CA = "CA"
-    OTHER = "OTHER"
+class Country(LabeledEnum):
+    US = "US", _l("United States")
+    MX = "MX", _l("Mexico")
+    CA = "CA", _l("Canada")
+    OTHER = "OTHER", _l("Other")
 
 
-class Status(enum.StrEnum):
-    PENDING = "pending"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
+class Status(LabeledEnum):
+    PENDING = "pending", _l("Awaiting review")
+    PUBLISHED = "published", _l("Published")
+    REJECTED = "rejected", _l("Not published")
 
 
-class RejectReason(enum.StrEnum):
-    OFF_TOPIC = "off_topic"
-    ABUSIVE = "abusive"
-    SPAM = "spam"
-    DUPLICATE = "duplicate"
-    PERSONAL_INFORMATION = "personal_information"
-    OTHER = "other"
+class RejectReason(LabeledEnum):
+    OFF_TOPIC = "off_topic", _l("Off-topic")
+    ABUSIVE = "abusive", _l("Abusive or threatening")
+    SPAM = "spam", _l("Spam")
+    DUPLICATE = "duplicate", _l("Duplicate")
+    PERSONAL_INFORMATION = "personal_information", _l("Personal information")
+    OTHER = "other", _l("Other reason")
 
 
-class Flag(enum.StrEnum):
+class Flag(LabeledEnum):
     """Why a comment looks suspicious; flagged comments are held like any other, never dropped."""
 
-    HONEYPOT = "honeypot"
-    MANY_LINKS = "many_links"
-    REPEATED = "repeated"
+    HONEYPOT = "honeypot", _l("Hidden field filled")
+    MANY_LINKS = "many_links", _l("Many links")
+    REPEATED = "repeated", _l("Repeated text")
+
+
+class Language(LabeledEnum):
+    """The language a comment is written in, or a page was read in."""
+
+    EN = "en", _l("English")
+    ES = "es", _l("Spanish")
+    UND = "und", _l("Undetermined")
+
+
+class LanguageSource(LabeledEnum):
+    """How the language of a comment was decided."""
+
+    DECLARED = "declared", _l("declared by the writer")
+    DETECTED = "detected:lingua", _l("detected automatically")
+    UNDETERMINED = "undetermined", _l("could not be determined")
 
 
 class Submission(Base):
@@ -63,26 +80,25 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_number: Mapped[str] = mapped_column(String(20), unique=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("comment_periods.id"))
-    submitter_type: Mapped[str] = mapped_column(String(20))
+    submitter_type: Mapped[SubmitterType] = mapped_column(code_column(SubmitterType, 20))
     organization: Mapped[str | None] = mapped_column(String(300))
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
-    country: Mapped[str] = mapped_column(String(8))
+    country: Mapped[Country] = mapped_column(code_column(Country, 8))
     region: Mapped[str] = mapped_column(String(120), default="")
     subject: Mapped[str] = mapped_column(String(300))
     # Exactly what was sent; never rewritten.
     body: Mapped[str] = mapped_column(Text)
     # The sanitized rendering of body, computed once when the text is stored.
     body_html: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(8))
-    # "declared" by the writer, or "detected:<library>", or "undetermined".
-    language_source: Mapped[str] = mapped_column(String(40))
+    language: Mapped[Language] = mapped_column(code_column(Language, 8))
+    language_source: Mapped[LanguageSource] = mapped_column(code_column(LanguageSource, 40))
     consent_publish: Mapped[bool] = mapped_column(Boolean)
     # The page language the submitter used, so that later messages reach them in it.
-    ui_language: Mapped[str] = mapped_column(String(8))
+    ui_language: Mapped[Language] = mapped_column(code_column(Language, 8))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     digest: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default=Status.PENDING.value)
+    status: Mapped[Status] = mapped_column(code_column(Status, 20), default=Status.PENDING)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Space-separated Flag values, set when the comment arrives.
     flags: Mapped[str] = mapped_column(String(200), default="", server_default="")
@@ -95,14 +111,14 @@ class Submission(Base):
     public_body_html: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reject_reason: Mapped[str | None] = mapped_column(String(40))
+    reject_reason: Mapped[RejectReason | None] = mapped_column(code_column(RejectReason, 40))
     reject_note: Mapped[str | None] = mapped_column(Text)
 
     period: Mapped[CommentPeriod] = relationship()
 
     @property
-    def flag_list(self) -> list[str]:
-        return self.flags.split()
+    def flag_list(self) -> list[Flag]:
+        return [flag for code in self.flags.split() if (flag := Flag.parse(code)) is not None]
 
     @property
     def shown_body_html(self) -> str:
@@ -126,5 +142,5 @@ class SubmissionCount(Base):
     __tablename__ = "submission_counts"
 
     period_id: Mapped[int] = mapped_column(ForeignKey("comment_periods.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[Status] = mapped_column(code_column(Status, 20), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)

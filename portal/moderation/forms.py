@@ -4,17 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.forms import PortalForm
-from portal.public.forms import select_choices
-
-REJECT_REASONS = [
-    ("off_topic", _l("Off-topic")),
-    ("abusive", _l("Abusive or threatening")),
-    ("spam", _l("Spam")),
-    ("duplicate", _l("Duplicate")),
-    ("personal_information", _l("Personal information")),
-    ("other", _l("Other reason")),
-]
+from portal.forms import PortalForm, select_choices
+from portal.models import RejectReason
 
 
 class DecisionForm(PortalForm):
@@ -24,7 +15,7 @@ class DecisionForm(PortalForm):
 class RejectForm(DecisionForm):
     reason = SelectField(
         _l("Reason"),
-        choices=select_choices(REJECT_REASONS, _l("Choose a reason")),
+        choices=select_choices(RejectReason.choices(), _l("Choose a reason")),
         validators=[InputRequired(message=_l("Choose a reason."))],
     )
     note = TextAreaField(
@@ -58,7 +49,8 @@ class BulkForm(PortalForm):
         validators=[InputRequired()],
     )
     reason = SelectField(
-        _l("Reason"), choices=select_choices(REJECT_REASONS, _l("Choose a reason")), default=""
+        _l("Reason"), choices=select_choices(RejectReason.choices(), _l("Choose a reason")),
+        default="",
     )
     note = TextAreaField(
         _l("Note to the submitters"),

@@ -10,20 +10,14 @@ from sqlalchemy.orm import Session
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
-from portal.models import Flag, Role, Status, Submission
-from portal.moderation.forms import (
-    REJECT_REASONS,
-    BulkForm,
-    DecisionForm,
-    EditForm,
-    RejectForm,
-)
-from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, labels
+from portal.i18n import current_lang
+from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
+from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm
 from portal.services import audit, consultations, moderation, themes
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 
-STAFF_ROLES = (Role.MODERATOR.value,)
+STAFF_ROLES = (Role.MODERATOR,)
 
 
 def _int_arg(name: str) -> int | None:
@@ -31,29 +25,17 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _choice_arg(name: str, allowed: set[str]) -> str | None:
-    value = request.args.get(name) or None
-    return value if value in allowed else None
-
-
 def _filters() -> moderation.QueueFilters:
+    args = request.args
     return moderation.QueueFilters(
-        status=_choice_arg("status", {s.value for s in Status}) or Status.PENDING.value,
+        status=Status.parse(args.get("status")) or Status.PENDING,
         period_id=_int_arg("period"),
         pillar_id=_int_arg("pillar"),
-        language=_choice_arg("language", {"en", "es", "und"}),
-        submitter_type=_choice_arg("type", {v for v, _ in SUBMITTER_TYPES}),
-        country=_choice_arg("country", {v for v, _ in COUNTRIES}),
-        flag=_choice_arg("flag", {f.value for f in Flag} | {"any"}),
+        language=Language.parse(args.get("language")),
+        submitter_type=SubmitterType.parse(args.get("type")),
+        country=Country.parse(args.get("country")),
+        flag="any" if args.get("flag") == "any" else Flag.parse(args.get("flag")),
     )
-
-
-def _context() -> dict[str, object]:
-    return {
-        "submitter_types": labels(SUBMITTER_TYPES),
-        "countries": labels(COUNTRIES),
-        "reasons": labels(REJECT_REASONS),
-    }
 
 
 @bp.get("/")
@@ -72,7 +54,6 @@ def queue() -> str:
         periods=consultations.all_periods(db),
         pillars=consultations.pillars(db),
         bulk=BulkForm(),
-        **_context(),
     )
 
 
@@ -141,20 +122,21 @@ def _review(submission: Submission, reject_form=None, edit_form=None, status=200
         version=submission.version, public_body=submission.shown_body
     )
     chosen = {row.theme_id: row for row in themes.of_submission(db, submission.id)}
+    theme_options = themes.for_pillar(db, submission.period.pillar_id, active_only=False)
     reviewed = any(row.confirmed for row in chosen.values())
     return render_template(
         "moderation/review.html",
         submission=submission,
-        theme_options=themes.for_pillar(db, submission.period.pillar_id, active_only=False),
+        theme_options=theme_options,
         theme_rows=chosen,
         themes_reviewed=reviewed,
         period=submission.period,
         history=audit.history(db, "submission", submission.id),
-        loads=audit.loads,
+        changes=audit.changes,
+        theme_names={t.id: t.label(current_lang()) for t in theme_options},
         reject_form=reject_form,
         edit_form=edit_form,
         publish_form=DecisionForm(version=submission.version, formdata=None),
-        **_context(),
     ), status
 
 
@@ -166,16 +148,12 @@ def review(submission_id: int):  # type: ignore[no-untyped-def]
 
 def _conflict(submission: Submission):  # type: ignore[no-untyped-def]
     get_session().rollback()
-    return render_template(
-        "moderation/conflict.html", submission=submission, **_context()
-    ), 409
+    return render_template("moderation/conflict.html", submission=submission), 409
 
 
 def _already_decided(submission: Submission):  # type: ignore[no-untyped-def]
     get_session().rollback()
-    return render_template(
-        "moderation/conflict.html", submission=submission, already=True, **_context()
-    ), 409
+    return render_template("moderation/conflict.html", submission=submission, already=True), 409
 
 
 def _next_url() -> str:

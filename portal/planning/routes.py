@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-
 from flask import (
     Blueprint,
     Response,
@@ -14,23 +10,22 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from portal.auth.decorators import current_actor, role_required
-from portal.db import get_session, new_session, writes
-from portal.models import CommentPeriod, Role, Theme
-from portal.planning import report
+from portal.db import get_session, writes
+from portal.exports import report
+from portal.i18n import current_lang
+from portal.models import Role, Theme
 from portal.planning.forms import NewThemeForm, ThemeForm
-from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, labels
 from portal.services import consultations, exports, summaries, themes
 
 bp = Blueprint("planning", __name__, url_prefix="/<lang>/planning")
-PLANNERS = (Role.PLANNER.value,)
+PLANNERS = (Role.PLANNER,)
 
 
 @bp.get("/")
@@ -40,35 +35,23 @@ def index() -> str:
     return render_template("planning/index.html", pillars=consultations.pillars(db))
 
 
-def _scope(kind: str, slug: str) -> tuple[str, list[CommentPeriod]]:
-    db = get_session()
-    if kind == "periods":
-        period = consultations.period_by_key(db, slug)
-        if period is None:
-            abort(404)
-        return period.title(_lang()), [period]
-    pillar = consultations.pillar_by_slug(db, slug)
-    if pillar is None:
+def _scope_or_404(kind: str, slug: str) -> consultations.Scope:
+    scope = consultations.find_scope(get_session(), kind, slug)
+    if scope is None:
         abort(404)
-    return pillar.name(_lang()), list(pillar.periods)
-
-
-def _lang() -> str:
-    from portal.i18n import current_lang
-
-    return current_lang()
+    return scope
 
 
 @bp.get("/<any(periods, pillars):kind>/<slug>")
 @role_required(*PLANNERS)
 def summary(kind: str, slug: str) -> str:
-    title, periods = _scope(kind, slug)
-    result = summaries.summarize(get_session(), periods)
+    db = get_session()
+    scope = _scope_or_404(kind, slug)
+    result = summaries.summarize(db, scope.periods(db))
     return render_template(
-        "planning/summary.html", title=title, kind=kind, slug=slug, summary=result,
-        charts=report.charts(result, _lang()),
-        submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
-        formats=exports.FORMATS,
+        "planning/summary.html", title=scope.title(db, current_lang()), kind=kind, slug=slug,
+        summary=result,
+        charts=report.charts(result, current_lang()), formats=exports.FORMATS,
     )
 
 
@@ -76,86 +59,37 @@ def summary(kind: str, slug: str) -> str:
 @role_required(*PLANNERS)
 @writes
 def export(kind: str, slug: str):  # type: ignore[no-untyped-def]
-    title, periods = _scope(kind, slug)
+    scope = _scope_or_404(kind, slug)
     options = exports.ExportOptions(
         fmt=request.args.get("format", ""),
-        lang=request.args.get("language", _lang()),
+        lang=request.args.get("language", current_lang()),
         all_statuses=request.args.get("statuses") == "all",
         include_email=request.args.get("contacts") == "1",
     )
     try:
-        options.check(actor_is_admin=current_user.has_role(Role.ADMIN.value))
+        job = exports.start(get_session(), current_actor(), scope, options,
+                            may_include_email=current_user.has_role(Role.ADMIN))
     except exports.ExportError as exc:
-        if str(exc) == "contacts":
+        if exc.code == "contacts":
             abort(403)
-        return render_template(
-            "errors/error.html", code=400, title=_("Unknown export format"),
-            message=_("Choose CSV, JSON, XLSX or the printable report."),
-        ), 400
-    db = get_session()
-    exports.record(db, current_actor(), periods, options)
-    filename = f"{periods[0].docket_id if kind == 'periods' else slug}.{options.fmt}"
-    return _send(periods, options, title, filename)
+        return render_template("errors/error.html", code=400, **EXPORT_ERRORS[exc.code]), 400
+    return Response(job.chunks(), mimetype=job.mimetype, headers=job.headers)
 
 
-def _send(periods: Sequence[CommentPeriod], options: exports.ExportOptions, title: str,
-          filename: str) -> Response:
-    """Stream the export. It reads with a session of its own, which it empties batch by batch."""
-    disposition = {"Content-Disposition": f'attachment; filename="{filename}"',
-                   "Cache-Control": "private, no-store"}
-    period_ids = [p.id for p in periods]
-
-    def streamed(produce: Callable[[Session, list[CommentPeriod]], Iterator[str]]) -> Iterator[str]:
-        session = new_session()
-        try:
-            yield from produce(session, [session.get(CommentPeriod, i) for i in period_ids])
-        finally:
-            session.close()
-
-    if options.fmt == "csv":
-        body = streamed(lambda db, scoped: exports.csv_chunks(db, scoped, options))
-        return Response(stream_with_context(body), mimetype="text/csv", headers=disposition)
-    if options.fmt == "json":
-        body = streamed(lambda db, scoped: exports.json_chunks(
-            db, scoped, options, summaries.summarize(db, scoped)))
-        return Response(stream_with_context(body), mimetype="application/json",
-                        headers=disposition)
-    session = new_session()
-    try:
-        scoped = [session.get(CommentPeriod, i) for i in period_ids]
-        summary = summaries.summarize(session, scoped)
-        if options.fmt == "html":
-            html = report.render(summary, title, options.lang)
-            headers = dict(disposition)
-            headers["Content-Security-Policy"] = report.csp(html)
-            return Response(html, mimetype="text/html", headers=headers)
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-        handle.close()
-        exports.write_workbook(handle.name, session, scoped, options, summary)
-    finally:
-        session.close()
-
-    def file_body() -> Iterator[bytes]:
-        try:
-            with open(handle.name, "rb") as f:
-                while chunk := f.read(256 * 1024):
-                    yield chunk
-        finally:
-            os.unlink(handle.name)
-
-    return Response(
-        file_body(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
+EXPORT_ERRORS = {
+    "format": {"title": _l("Unknown export format"),
+               "message": _l("Choose CSV, JSON, XLSX or the printable report.")},
+    "language": {"title": _l("Unknown export language"),
+                 "message": _l("Choose English or Spanish for the headings and labels.")},
+}
 
 
 @bp.route("/themes", methods=["GET", "POST"])
-@role_required(Role.ADMIN.value)
+@role_required(Role.ADMIN)
 def theme_list():  # type: ignore[no-untyped-def]
     db = get_session()
     new_form = NewThemeForm(prefix="new")
-    new_form.pillar.choices = [(p.id, f"{p.number}. {p.name(_lang())}")
+    new_form.pillar.choices = [(p.id, f"{p.number}. {p.name(current_lang())}")
                                for p in consultations.pillars(db)]
     status = 200
     if request.method == "POST":
@@ -179,7 +113,7 @@ def theme_list():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/themes/<int:theme_id>")
-@role_required(Role.ADMIN.value)
+@role_required(Role.ADMIN)
 def theme_update(theme_id: int):  # type: ignore[no-untyped-def]
     db = get_session()
     theme = db.get(Theme, theme_id)
@@ -188,7 +122,8 @@ def theme_update(theme_id: int):  # type: ignore[no-untyped-def]
     form = ThemeForm(prefix=f"t{theme_id}")
     if not form.validate_on_submit():
         new_form = NewThemeForm(prefix="new", formdata=None)
-        new_form.pillar.choices = [(p.id, p.name(_lang())) for p in consultations.pillars(db)]
+        new_form.pillar.choices = [(p.id, p.name(current_lang()))
+                                   for p in consultations.pillars(db)]
         return render_template("planning/themes.html", themes=themes.all_themes(db),
                                new_form=new_form, forms={theme_id: form},
                                ThemeForm=ThemeForm), 422

@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from portal.forms import PortalForm
-from portal.models import Country, SubmitterType
+from portal.forms import PortalForm, select_choices
+from portal.models import Country, Language, SubmitterType
 
 MAX_BODY = 20000
-
-SUBMITTER_TYPES = [
-    (SubmitterType.BUSINESS.value, _l("Business")),
-    (SubmitterType.ASSOCIATION.value, _l("Business association or chamber")),
-    (SubmitterType.NGO.value, _l("NGO or civil-society organization")),
-    (SubmitterType.ACADEMIC.value, _l("Academic or research institution")),
-    (SubmitterType.LABOR.value, _l("Labor organization")),
-    (SubmitterType.GOVERNMENT.value, _l("Government body")),
-    (SubmitterType.INDIVIDUAL.value, _l("Individual")),
-]
-COUNTRIES = [
-    (Country.US.value, _l("United States")),
-    (Country.MX.value, _l("Mexico")),
-    (Country.CA.value, _l("Canada")),
-    (Country.OTHER.value, _l("Other")),
-]
-WRITTEN_LANGUAGES = [
-    ("", _l("Detect it for me")),
-    ("en", _l("English")),
-    ("es", _l("Spanish")),
-]
-
-
-def labels(choices: list[tuple[str, Any]]) -> dict[str, Any]:
-    return dict(choices)
-
-
-def select_choices(choices: list[tuple[str, Any]], prompt: Any = None) -> list[SelectChoice]:
-    head = [SelectChoice("", prompt)] if prompt is not None else []
-    return head + [SelectChoice(value, label) for value, label in choices]
-
 
 def _normalized_length(text: str) -> int:
     # Browsers count a line break as one character but send it as CRLF.
@@ -60,7 +26,7 @@ def _normalized_length(text: str) -> int:
 class CommentForm(PortalForm):
     submitter_type = SelectField(
         _l("I am commenting as"),
-        choices=select_choices(SUBMITTER_TYPES, _l("Choose one")),
+        choices=select_choices(SubmitterType.choices(), _l("Choose one")),
         validators=[InputRequired(message=_l("Choose who you are commenting as."))],
     )
     organization = StringField(
@@ -89,7 +55,7 @@ class CommentForm(PortalForm):
     )
     country = SelectField(
         _l("Country"),
-        choices=select_choices(COUNTRIES, _l("Choose one")),
+        choices=select_choices(Country.choices(), _l("Choose one")),
         validators=[InputRequired(message=_l("Choose your country."))],
     )
     region = StringField(
@@ -111,7 +77,9 @@ class CommentForm(PortalForm):
         validators=[DataRequired(message=_l("Write your comment."))],
     )
     written_language = SelectField(
-        _l("Language of your comment"), choices=select_choices(WRITTEN_LANGUAGES), default=""
+        _l("Language of your comment"),
+        choices=select_choices(Language.choices(Language.EN, Language.ES), _l("Detect it for me")),
+        default="",
     )
     consent_publish = BooleanField(
         _l("Publish my name and organization with my comment"),
@@ -126,7 +94,7 @@ class CommentForm(PortalForm):
     website = StringField(_l("Leave this field empty"))
 
     def validate_organization(self, field: StringField) -> None:
-        if self.submitter_type.data != SubmitterType.INDIVIDUAL.value and not (
+        if self.submitter_type.data != SubmitterType.INDIVIDUAL and not (
             field.data or ""
         ).strip():
             raise ValidationError(

@@ -20,9 +20,15 @@ from werkzeug import Response
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
-from portal.models import CommentPeriod, PeriodState
-from portal.moderation.forms import REJECT_REASONS
-from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, CommentForm, labels
+from portal.models import (
+    CommentPeriod,
+    Country,
+    Language,
+    PeriodState,
+    Submission,
+    SubmitterType,
+)
+from portal.public.forms import CommentForm
 from portal.services import consultations, search, submissions
 from portal.services import reading_room as reading_room_service
 
@@ -170,9 +176,7 @@ def receipt(tracking: str) -> str:
         submission=found,
         period=found.period,
         owner=_owns_receipt(found.tracking_number),
-        reason=_reason_in(found.reject_reason, found.ui_language),
-        submitter_types=labels(SUBMITTER_TYPES),
-        countries=labels(COUNTRIES),
+        reason=_reason_in(found),
         just_sent=request.args.get("new") == "1",
     )
 
@@ -183,9 +187,9 @@ def reading_room(slug: str):  # type: ignore[no-untyped-def]
     raw_query = request.args.get("q", "")
     filters = reading_room_service.ReadingFilters(
         query=raw_query,
-        submitter_type=_allowed(request.args.get("type"), {v for v, _ in SUBMITTER_TYPES}),
-        country=_allowed(request.args.get("country"), {v for v, _ in COUNTRIES}),
-        language=_allowed(request.args.get("language"), {"en", "es"}),
+        submitter_type=SubmitterType.parse(request.args.get("type")),
+        country=Country.parse(request.args.get("country")),
+        language=Language.parse(request.args.get("language")),
     )
     before = request.args.get("before", "")
     error = None
@@ -203,12 +207,7 @@ def reading_room(slug: str):  # type: ignore[no-untyped-def]
     return render_template(
         "public/reading_room.html", period=found, page=page, filters=filters,
         query=raw_query[: search.MAX_QUERY_CHARS * 2], error=error, args=args,
-        submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
     ), status
-
-
-def _allowed(value: str | None, allowed: set[str]) -> str | None:
-    return value if value in allowed else None
 
 
 @bp.get("/comments/<tracking>")
@@ -216,18 +215,15 @@ def published_comment(tracking: str) -> str:
     found = reading_room_service.published_by_tracking(get_session(), tracking)
     if found is None:
         abort(404)
-    return render_template(
-        "public/comment.html", submission=found, period=found.period,
-        submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
-    )
+    return render_template("public/comment.html", submission=found, period=found.period)
 
 
-def _reason_in(code: str | None, language: str) -> str | None:
-    """The rejection reason in the language the submitter wrote to us in."""
-    if code is None:
+def _reason_in(submission: Submission) -> str | None:
+    """The rejection reason in the language of the pages the submitter used."""
+    if submission.reject_reason is None:
         return None
-    with force_locale(language if language in current_app.config["LANGUAGES"] else "en"):
-        return str(labels(REJECT_REASONS).get(code, code))
+    with force_locale(submission.ui_language):
+        return submission.reject_reason.label
 
 
 @bp.get("/receipts/<tracking>/record.json")

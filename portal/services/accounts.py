@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Role, User
+from portal.models import AuditAction, Role, User
 from portal.models.types import utcnow
 from portal.services import audit
 
@@ -47,17 +47,23 @@ def create_user(
     email = normalize_email(email)
     if "@" not in email:
         raise AccountError("give an email address")
-    if role not in {r.value for r in Role}:
-        raise AccountError(f"role must be one of {', '.join(r.value for r in Role)}")
+    code = _role(role)
     if by_email(session, email):
         raise AccountError(f"{email} already has an account")
     validate_password(password)
-    user = User(email=email, password_hash=_hasher.hash(password), role=role, active=True)
+    user = User(email=email, password_hash=_hasher.hash(password), role=code, active=True)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, after={"email": email,
-                                                                          "role": role})
+    audit.record(session, actor, AuditAction.USER_CREATE, "user", user.id,
+                 after={"email": email, "role": code})
     return user
+
+
+def _role(role: str) -> Role:
+    code = Role.parse(role)
+    if code is None:
+        raise AccountError(f"role must be one of {', '.join(Role)}")
+    return code
 
 
 def _existing(session: Session, email: str) -> User:
@@ -69,12 +75,11 @@ def _existing(session: Session, email: str) -> User:
 
 def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
     user = _existing(session, email)
-    if role not in {r.value for r in Role}:
-        raise AccountError(f"role must be one of {', '.join(r.value for r in Role)}")
+    code = _role(role)
     before = user.role
-    user.role = role
-    audit.record(session, actor, "user.set_role", "user", user.id, before={"role": before},
-                 after={"role": role})
+    user.role = code
+    audit.record(session, actor, AuditAction.USER_SET_ROLE, "user", user.id,
+                 before={"role": before}, after={"role": code})
     return user
 
 
@@ -82,7 +87,8 @@ def set_active(session: Session, email: str, active: bool, actor: audit.Actor = 
     user = _existing(session, email)
     before = user.active
     user.active = active
-    audit.record(session, actor, "user.enable" if active else "user.disable", "user", user.id,
+    action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
+    audit.record(session, actor, action, "user", user.id,
                  before={"active": before}, after={"active": active})
     return user
 
@@ -109,10 +115,11 @@ def authenticate(
         except VerificationError:
             pass
         audit.record(session, audit.Actor(label=normalize_email(email)[:320], ip=ip),
-                     "signin.failed", "user", user.id if user else "")
+                     AuditAction.SIGNIN_FAILED, "user", user.id if user else "")
         return SignInResult(user=None)
     if user.locked_until and user.locked_until > now:
-        audit.record(session, audit.Actor.of(user, ip), "signin.locked", "user", user.id)
+        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_LOCKED, "user",
+                     user.id)
         return SignInResult(user=None, locked_until=user.locked_until)
     try:
         _hasher.verify(user.password_hash, password)
@@ -123,7 +130,7 @@ def authenticate(
             locked = now + LOCKOUT
             user.locked_until = locked
             user.failed_logins = 0
-        audit.record(session, audit.Actor.of(user, ip), "signin.failed", "user", user.id,
+        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_FAILED, "user", user.id,
                      after={"locked_until": locked.isoformat() if locked else None})
         return SignInResult(user=None, locked_until=locked)
     if _hasher.check_needs_rehash(user.password_hash):
@@ -131,5 +138,5 @@ def authenticate(
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    audit.record(session, audit.Actor.of(user, ip), "signin", "user", user.id)
+    audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN, "user", user.id)
     return SignInResult(user=user)

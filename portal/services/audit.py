@@ -7,13 +7,23 @@ UPDATE and DELETE on the table too.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import AuditEvent, User
+from portal.models import (
+    AuditAction,
+    AuditEvent,
+    LabeledEnum,
+    RejectReason,
+    Role,
+    Status,
+    User,
+)
 from portal.models.types import utcnow
 
 
@@ -42,7 +52,7 @@ def _dump(value: Any) -> str | None:
 def record(
     session: Session,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     subject_type: str = "",
     subject_id: object = "",
     before: Any = None,
@@ -76,3 +86,54 @@ def history(session: Session, subject_type: str, subject_id: object) -> list[Aud
 
 def loads(value: str | None) -> Any:
     return json.loads(value) if value else None
+
+
+# What each recorded field is called, and the enum that labels its codes (if any).
+_FIELDS: dict[str, tuple[Any, type[LabeledEnum] | None]] = {
+    "status": (_l("Status"), Status),
+    "reject_reason": (_l("Reason"), RejectReason),
+    "reject_note": (_l("Note to the submitter"), None),
+    "public_body": (_l("Public version"), None),
+    "themes": (_l("Themes"), None),
+    "role": (_l("Role"), Role),
+    "active": (_l("Account enabled"), None),
+    "email": (_l("Email address"), None),
+    "locked_until": (_l("Locked until"), None),
+    "label_en": (_l("Label (English)"), None),
+    "label_es": (_l("Label (Spanish)"), None),
+    "keywords_en": (_l("Keywords (English)"), None),
+    "keywords_es": (_l("Keywords (Spanish)"), None),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+def changes(event: AuditEvent, names: Mapping[int, str] | None = None) -> list[Change]:
+    """What an event changed, field by field, in words: codes by their labels, theme ids by the
+    names given, nothing as raw JSON. Fields that did not change are left out."""
+    before, after = loads(event.before) or {}, loads(event.after) or {}
+    found = []
+    for key in [k for k in _FIELDS if k in before or k in after]:
+        old, new = before.get(key), after.get(key)
+        if old == new and key in before:
+            continue
+        label, enum = _FIELDS[key]
+        found.append(Change(str(label), _word(old, enum, names), _word(new, enum, names)))
+    return found
+
+
+def _word(value: Any, enum: type[LabeledEnum] | None, names: Mapping[int, str] | None) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if enum is not None:
+        return enum.label_of(value)
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, list):
+        return ", ".join(names.get(v, str(v)) if names else str(v) for v in value)
+    return str(value)

@@ -1,41 +1,78 @@
-"""Exports for planners: rows streamed by key in batches, never the whole period in memory.
+"""Exports for planners: one way to run them, whoever asks (the planning page or the CLI).
 
-Default: published comments, public versions. Planners may ask for every status; only an admin
-may include contact details (email), and every export is written to the audit trail.
+`start()` checks the options against who asks, records the export in the audit trail and returns
+an `Export`; the caller commits, then streams `Export.chunks()` (to a browser or into a file).
+The rows are read by key in batches with their own session, only the columns written, so a period
+of a million comments streams through in the memory of one batch.
+
+Default: published comments and their public versions. Planners may ask for every status; only
+an admin may include contact details (email). Labels follow the chosen language; codes stay in
+columns (CSV, XLSX) or fields (JSON) of their own beside them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from portal.db import new_session
+from portal.exports import report
 from portal.exports.writers import SheetSpec, stream_csv, stream_json, write_xlsx
-from portal.models import CommentPeriod, Status, Submission, SubmissionTheme, Theme
+from portal.models import (
+    AuditAction,
+    CommentPeriod,
+    Country,
+    LabeledEnum,
+    Language,
+    Status,
+    Submission,
+    SubmissionTheme,
+    SubmitterType,
+    Theme,
+)
 from portal.services import audit, summaries
+from portal.services.consultations import Scope
 
 FORMATS = ("csv", "json", "xlsx", "html")
+LANGUAGES = ("en", "es")
 BATCH = 1000
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
 
+# (row key, heading) of the tabular formats, in order; a label column, then its code beside it.
 COLUMNS: list[tuple[str, Any]] = [
     ("tracking_number", _l("Tracking number")),
     ("docket", _l("Docket")),
-    ("status", _l("Status")),
+    ("status_label", _l("Status")),
+    ("status", _l("Status code")),
     ("received_at", _l("Received (UTC)")),
-    ("submitter_type", _l("Submitter type")),
+    ("submitter_type_label", _l("Submitter type")),
+    ("submitter_type", _l("Submitter type code")),
     ("organization", _l("Organization")),
     ("name", _l("Name")),
-    ("country", _l("Country")),
+    ("country_label", _l("Country")),
+    ("country", _l("Country code")),
     ("region", _l("State or province")),
-    ("language", _l("Written in")),
-    ("themes", _l("Themes")),
+    ("language_label", _l("Written in")),
+    ("language", _l("Language code")),
+    ("theme_labels", _l("Themes")),
+    ("themes", _l("Theme codes")),
     ("subject", _l("Subject")),
     ("text", _l("Comment text")),
 ]
@@ -43,7 +80,11 @@ EMAIL_COLUMN = ("email", _l("Email address"))
 
 
 class ExportError(ValueError):
-    pass
+    """The options cannot be used; `code` says which: format, language or contacts."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -53,115 +94,225 @@ class ExportOptions:
     all_statuses: bool = False
     include_email: bool = False
 
-    def check(self, actor_is_admin: bool) -> None:
+    def check(self, may_include_email: bool) -> None:
         if self.fmt not in FORMATS:
             raise ExportError("format")
-        if self.lang not in ("en", "es"):
+        if self.lang not in LANGUAGES:
             raise ExportError("language")
-        if self.include_email and not actor_is_admin:
+        if self.include_email and not may_include_email:
             raise ExportError("contacts")
 
+    def statuses(self) -> list[Status]:
+        return list(Status) if self.all_statuses else [Status.PUBLISHED]
 
-def columns(options: ExportOptions) -> list[tuple[str, Any]]:
-    cols = list(COLUMNS)
-    if options.include_email:
-        cols.insert(7, EMAIL_COLUMN)
-    return cols
-
-
-def headers(options: ExportOptions) -> list[str]:
-    with force_locale(options.lang):
-        return [str(label) for _, label in columns(options)]
-
-
-def _statuses(options: ExportOptions) -> list[str]:
-    if options.all_statuses:
-        return [s.value for s in Status]
-    return [Status.PUBLISHED.value]
-
-
-def count_rows(session: Session, periods: Sequence[CommentPeriod], options: ExportOptions) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Submission).where(
-            Submission.period_id.in_([p.id for p in periods]),
-            Submission.status.in_(_statuses(options)),
-        )
-    ) or 0
+    def columns(self) -> list[tuple[str, Any]]:
+        cols = list(COLUMNS)
+        if self.include_email:
+            cols.insert(cols.index(("name", _l("Name"))) + 1, EMAIL_COLUMN)
+        return cols
 
 
 Progress = Callable[[int], None] | None
 
 
+def start(session: Session, actor: audit.Actor, scope: Scope, options: ExportOptions, *,
+          may_include_email: bool) -> Export:
+    """Check the options, record the export in the audit trail (flushed: the caller commits),
+    and return the export to stream. Raises ExportError."""
+    options.check(may_include_email)
+    audit.record(session, actor, AuditAction.EXPORT, "period",
+                 ",".join(str(i) for i in scope.period_ids),
+                 after={"format": options.fmt, "all_statuses": options.all_statuses,
+                        "include_email": options.include_email, "language": options.lang})
+    session.flush()
+    return Export(scope, options)
+
+
+@dataclass(frozen=True)
+class Export:
+    scope: Scope
+    options: ExportOptions
+
+    @property
+    def filename(self) -> str:
+        return f"{self.scope.name}.{self.options.fmt}"
+
+    @property
+    def mimetype(self) -> str:
+        return MIMETYPES[self.options.fmt]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        headers = {"Content-Disposition": f'attachment; filename="{self.filename}"',
+                   "Cache-Control": "private, no-store"}
+        if self.options.fmt == "html":
+            headers["Content-Security-Policy"] = report.csp()
+        return headers
+
+    def count(self) -> int:
+        session = new_session()
+        try:
+            return count_rows(session, self.scope.period_ids, self.options)
+        finally:
+            session.close()
+
+    def chunks(self, progress: Progress = None) -> Iterable[bytes]:
+        """The file in pieces. Call it with an app context; the pieces that are read later
+        need none (a response streams them after the request that started it has ended).
+
+        CSV and JSON rows are read as they are sent, with a session of their own; the summary,
+        the printable report and the spreadsheet are made before the first piece.
+        """
+        options, ids = self.options, self.scope.period_ids
+        opener: sessionmaker[Session] = current_app.extensions["portal_sessionmaker"]
+        labels = RowLabels.of(options)
+        if options.fmt == "csv":
+            return _encoded(stream_csv(labels.headings, _values(options, _rows(
+                opener, ids, options, labels, progress))))
+        with _session(opener) as session:
+            summary = summaries.summarize(session, self.scope.periods(session))
+            if options.fmt == "html":
+                title = self.scope.title(session, options.lang)
+                return iter([report.render(summary, title, options.lang).encode("utf-8")])
+            if options.fmt == "json":
+                return _encoded(stream_json(_json_head(summary, options), _rows(
+                    opener, ids, options, labels, progress)))
+            return _TemporaryFile(_workbook(session, ids, options, labels, summary, progress))
+
+    def write(self, out: IO[bytes], progress: Progress = None) -> None:
+        for chunk in self.chunks(progress):
+            out.write(chunk)
+
+
+@contextlib.contextmanager
+def _session(opener: sessionmaker[Session]) -> Iterator[Session]:
+    session = opener()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _encoded(pieces: Iterator[str]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield piece.encode("utf-8")
+
+
+def _rows(opener: sessionmaker[Session], period_ids: Sequence[int], options: ExportOptions,
+          labels: RowLabels, progress: Progress) -> Iterator[dict[str, object]]:
+    with _session(opener) as session:
+        yield from iter_rows(session, period_ids, options, labels, progress)
+
+
+@dataclass(frozen=True)
+class RowLabels:
+    """Every text of an export in its language, looked up before rows are read."""
+
+    headings: list[str]
+    codes: dict[type[LabeledEnum], dict[str, str]]
+
+    @classmethod
+    def of(cls, options: ExportOptions) -> RowLabels:
+        with force_locale(options.lang):
+            return cls(
+                headings=[str(label) for _, label in options.columns()],
+                codes={enum: enum.labels() for enum in (Status, SubmitterType, Country,
+                                                         Language)},
+            )
+
+
+def count_rows(session: Session, period_ids: Sequence[int], options: ExportOptions) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Submission).where(
+            Submission.period_id.in_(period_ids), Submission.status.in_(options.statuses())
+        )
+    ) or 0
+
+
+_ROW_COLUMNS = (
+    Submission.id, Submission.tracking_number, Submission.period_id, Submission.status,
+    Submission.received_at, Submission.submitter_type, Submission.organization, Submission.name,
+    Submission.consent_publish, Submission.country, Submission.region, Submission.language,
+    Submission.subject, Submission.body, Submission.public_body,
+)
+
+
 def iter_rows(
-    session: Session, periods: Sequence[CommentPeriod], options: ExportOptions,
+    session: Session, period_ids: Sequence[int], options: ExportOptions, labels: RowLabels,
     progress: Progress = None,
 ) -> Iterator[dict[str, object]]:
-    """One dict per submission, oldest first, fetched by key in batches of BATCH.
-
-    Pass a session used only for this export: batches are expunged as they are written.
-    """
-    from portal.public.forms import COUNTRIES, SUBMITTER_TYPES
-
-    dockets = {p.id: p.docket_id for p in periods}
-    theme_labels = {t.id: t.label(options.lang) for t in session.scalars(select(Theme))}
-    with force_locale(options.lang):
-        type_labels = {k: str(v) for k, v in SUBMITTER_TYPES}
-        country_labels = {k: str(v) for k, v in COUNTRIES}
-        status_labels = {
-            "pending": gettext("Awaiting review"),
-            "published": gettext("Published"),
-            "rejected": gettext("Not published"),
-        }
+    """One dict per comment, oldest first, read by key in batches of BATCH (only the columns
+    written; no ORM objects kept), with codes and their labels in the options' language."""
+    dockets = dict(session.execute(
+        select(CommentPeriod.id, CommentPeriod.docket_id).where(CommentPeriod.id.in_(period_ids))
+    ).all())
+    themes = {t.id: (t.code, t.label(options.lang)) for t in session.scalars(select(Theme))}
+    codes = labels.codes
+    columns = [*_ROW_COLUMNS, Submission.email] if options.include_email else list(_ROW_COLUMNS)
     after = 0
-    statuses = _statuses(options)
     while True:
-        batch = list(
-            session.scalars(
-                select(Submission)
-                .where(Submission.period_id.in_(list(dockets)), Submission.status.in_(statuses),
-                       Submission.id > after)
-                .order_by(Submission.id)
-                .limit(BATCH)
-            )
-        )
+        batch = session.execute(
+            select(*columns)
+            .where(Submission.period_id.in_(period_ids),
+                   Submission.status.in_(options.statuses()), Submission.id > after)
+            .order_by(Submission.id)
+            .limit(BATCH)
+        ).all()
         if not batch:
             return
-        ids = [s.id for s in batch]
-        themes: dict[int, list[str]] = defaultdict(list)
+        confirmed: dict[int, list[int]] = defaultdict(list)
         for submission_id, theme_id in session.execute(
             select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-            .where(SubmissionTheme.submission_id.in_(ids), SubmissionTheme.confirmed.is_(True))
+            .where(SubmissionTheme.submission_id.in_([r.id for r in batch]),
+                   SubmissionTheme.confirmed.is_(True))
             .order_by(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
         ):
-            themes[submission_id].append(theme_labels.get(theme_id, str(theme_id)))
-        for s in batch:
+            confirmed[submission_id].append(theme_id)
+        for r in batch:
+            row_themes = [themes[t] for t in confirmed.get(r.id, ()) if t in themes]
             row: dict[str, object] = {
-                "tracking_number": s.tracking_number,
-                "docket": dockets[s.period_id],
-                "status": status_labels.get(s.status, s.status),
-                "received_at": s.received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                "submitter_type": type_labels.get(s.submitter_type, s.submitter_type),
-                "organization": (s.organization or "") if s.consent_publish else "",
-                "name": s.name if s.consent_publish else "",
-                "country": country_labels.get(s.country, s.country),
-                "region": s.region,
-                "language": s.language,
-                "themes": "; ".join(themes.get(s.id, [])),
-                "subject": s.subject,
-                "text": s.shown_body,
+                "tracking_number": r.tracking_number,
+                "docket": dockets[r.period_id],
+                "status": r.status.value,
+                "status_label": codes[Status][r.status],
+                "received_at": r.received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "submitter_type": r.submitter_type.value,
+                "submitter_type_label": codes[SubmitterType][r.submitter_type],
+                "organization": (r.organization or "") if r.consent_publish else "",
+                "name": r.name if r.consent_publish else "",
+                "country": r.country.value,
+                "country_label": codes[Country][r.country],
+                "region": r.region,
+                "language": r.language.value,
+                "language_label": codes[Language][r.language],
+                "themes": [code for code, _ in row_themes],
+                "theme_labels": [label for _, label in row_themes],
+                "subject": r.subject,
+                "text": r.public_body if r.public_body is not None else r.body,
             }
             if options.include_email:
-                row["email"] = s.email
+                row["email"] = r.email
             yield row
-        after = ids[-1]
+        after = batch[-1].id
         if progress:
             progress(len(batch))
-        # The batch's objects are no longer needed; keep the identity map small.
-        session.expunge_all()
+
+
+def _values(options: ExportOptions, rows: Iterator[dict[str, object]]) -> Iterator[list[object]]:
+    """Rows as cells in the order of the headings; lists become "a; b"."""
+    keys = [key for key, _ in options.columns()]
+    for row in rows:
+        yield ["; ".join(v) if isinstance(v, list) else v for v in (row[k] for k in keys)]
 
 
 def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
-    """The summary as plain data, for JSON and the spreadsheet's summary sheets."""
+    """The summary as plain data, for JSON and the spreadsheet's summary sheets.
+
+    Keys of the splits are codes; `labels` gives each code's label in the chosen language.
+    """
+    with force_locale(lang):
+        labels = {"status": Status.labels(), "submitter_type": SubmitterType.labels(),
+                  "country": Country.labels(), "language": Language.labels()}
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "periods": [{"docket": p.docket_id, "slug": p.slug, "title": p.title(lang)}
@@ -189,55 +340,77 @@ def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
         "uncovered": {"count": summary.uncovered_count,
                       "tracking_numbers": [s.tracking_number for s in summary.uncovered]},
         "received_per_day": [{"date": d.isoformat(), "count": n} for d, n in summary.over_time],
+        "labels": labels,
     }
 
 
-def _values(options: ExportOptions, rows: Iterator[dict[str, object]]) -> Iterator[list[object]]:
-    keys = [key for key, _ in columns(options)]
-    for row in rows:
-        yield [row[key] for key in keys]
-
-
-def csv_chunks(session: Session, periods: Sequence[CommentPeriod], options: ExportOptions,
-               progress: Progress = None) -> Iterator[str]:
-    rows = iter_rows(session, periods, options, progress)
-    return stream_csv(headers(options), _values(options, rows))
-
-
-def json_chunks(session: Session, periods: Sequence[CommentPeriod], options: ExportOptions,
-                summary: summaries.Summary, progress: Progress = None) -> Iterator[str]:
+def _json_head(summary: summaries.Summary, options: ExportOptions) -> dict[str, object]:
     head = summary_dict(summary, options.lang)
     head["options"] = {"all_statuses": options.all_statuses,
                        "include_email": options.include_email, "language": options.lang}
-    return stream_json(head, iter_rows(session, periods, options, progress))
+    return head
 
 
-def write_workbook(target: str | IO[bytes], session: Session, periods: Sequence[CommentPeriod],
-                   options: ExportOptions, summary: summaries.Summary,
-                   progress: Progress = None) -> None:
+def _summary_rows(summary: summaries.Summary, periods: Sequence[CommentPeriod],
+                  lang: str) -> list[list[object]]:
+    """The Summary sheet: label, figure; every code named by its label."""
+    with force_locale(lang):
+        rows: list[list[object]] = [
+            [gettext("Comment period"), ", ".join(p.docket_id for p in periods)],
+        ]
+        rows += [[gettext("Status: %(status)s", status=s.label), summary.totals.get(s, 0)]
+                 for s in Status]
+        rows += [[gettext("Uncovered by any theme"), summary.uncovered_count]]
+        for heading, enum, split in (
+            (gettext("Published, by submitter type"), SubmitterType, summary.by_type),
+            (gettext("Published, by country"), Country, summary.by_country),
+            (gettext("Published, by written language"), Language, summary.by_language),
+        ):
+            rows += [[f"{heading}: {enum.label_of(code)}", n] for code, n in split.items()]
+    return rows
+
+
+def _workbook(session: Session, period_ids: Sequence[int], options: ExportOptions,
+              labels: RowLabels, summary: summaries.Summary, progress: Progress) -> str:
+    """Write the spreadsheet to a temporary file and return its path: XLSX is a zip, which
+    cannot be streamed as it is written."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
     data = summary_dict(summary, options.lang)
     with force_locale(options.lang):
-        summary_rows = [[gettext("Comment period"), ", ".join(p.docket_id for p in periods)]]
-        summary_rows += [[gettext("Status") + ": " + k, v] for k, v in summary.totals.items()]
-        summary_rows += [[gettext("Uncovered by any theme"), summary.uncovered_count]]
-        theme_headers = [gettext("Theme"), gettext("Comments"), gettext("Share of published"),
-                         gettext("Distinctive terms"), gettext("Quotes")]
-        sheet_names = (gettext("Summary"), gettext("Themes"), gettext("Comments"))
+        theme_headings = [gettext("Theme"), gettext("Comments"), gettext("Share of published"),
+                          gettext("Distinctive terms"), gettext("Quotes")]
+        names = (gettext("Summary"), gettext("Themes"), gettext("Comments"))
+        summary_rows = _summary_rows(summary, summary.periods, options.lang)
     theme_rows = (
         [t["label"], t["count"], t["share"], ", ".join(t["distinctive_terms"]),
          "\n\n".join(f"{q['text']} ({q['tracking_number']})" for q in t["quotes"])]
-        for t in data["themes"]  # type: ignore[union-attr]
+        for t in data["themes"]  # type: ignore[attr-defined]
     )
-    write_xlsx(target, [
-        SheetSpec(sheet_names[0], ["", ""], summary_rows),
-        SheetSpec(sheet_names[1], theme_headers, theme_rows),
-        SheetSpec(sheet_names[2], headers(options), _values(options, iter_rows(
-            session, periods, options, progress))),
+    write_xlsx(path, [  # removes the file itself if writing fails
+        SheetSpec(names[0], ["", ""], summary_rows),
+        SheetSpec(names[1], theme_headings, theme_rows),
+        SheetSpec(names[2], labels.headings, _values(options, iter_rows(
+            session, period_ids, options, labels, progress))),
     ])
+    return path
 
 
-def record(session: Session, actor: audit.Actor, periods: Sequence[CommentPeriod],
-           options: ExportOptions) -> None:
-    audit.record(session, actor, "export", "period", ",".join(str(p.id) for p in periods),
-                 after={"format": options.fmt, "all_statuses": options.all_statuses,
-                        "include_email": options.include_email, "language": options.lang})
+class _TemporaryFile:
+    """A file's bytes in pieces; the file is removed once sent, or when the response is closed
+    before (the reader left), even if no piece was read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            with open(self.path, "rb") as f:
+                while chunk := f.read(256 * 1024):
+                    yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import Language as LinguaLanguage
+from lingua import LanguageDetector, LanguageDetectorBuilder
 
-DETECTOR_NAME = "lingua"
-_CODES = {Language.ENGLISH: "en", Language.SPANISH: "es"}
+from portal.models import Language, LanguageSource
+
+_CODES = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.SPANISH: "es"}
 
 
 @lru_cache(maxsize=1)
@@ -30,11 +32,11 @@ def detect(text: str) -> str | None:
     return _CODES.get(found) if found else None
 
 
-def resolve(declared: str | None, text: str) -> tuple[str, str]:
+def resolve(declared: str | None, text: str) -> tuple[Language, LanguageSource]:
     """(language, source) to store: the writer's declaration wins over detection."""
-    if declared in ("en", "es"):
-        return declared, "declared"
+    if declared in (Language.EN, Language.ES):
+        return Language(declared), LanguageSource.DECLARED
     detected = detect(text)
     if detected:
-        return detected, f"detected:{DETECTOR_NAME}"
-    return "und", "undetermined"
+        return Language(detected), LanguageSource.DETECTED
+    return Language.UND, LanguageSource.UNDETERMINED

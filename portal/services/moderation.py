@@ -5,13 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import sanitize
-from portal.models import CommentPeriod, RejectReason, Status, Submission, SubmissionCount
+from portal.models import (
+    AuditAction,
+    CommentPeriod,
+    Country,
+    Flag,
+    Language,
+    RejectReason,
+    Status,
+    Submission,
+    SubmissionCount,
+    SubmitterType,
+)
 from portal.models.types import utcnow
 from portal.services import audit, search, themes
 
@@ -35,13 +47,13 @@ class InvalidDecisionError(ValueError):
 
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str = Status.PENDING.value
+    status: Status = Status.PENDING
     period_id: int | None = None
     pillar_id: int | None = None
-    language: str | None = None
-    submitter_type: str | None = None
-    country: str | None = None
-    flag: str | None = None
+    language: Language | None = None
+    submitter_type: SubmitterType | None = None
+    country: Country | None = None
+    flag: Flag | Literal["any"] | None = None
 
 
 @dataclass
@@ -107,14 +119,14 @@ def queue(
     return QueuePage(items=items, next_after=next_after, prev_before=prev_before)
 
 
-def status_counts(session: Session, period_id: int | None = None) -> dict[str, int]:
+def status_counts(session: Session, period_id: int | None = None) -> dict[Status, int]:
     """Comments per status, from the trigger-maintained counts table (no scan of submissions)."""
     query = select(SubmissionCount.status, func.sum(SubmissionCount.n)).group_by(
         SubmissionCount.status
     )
     if period_id:
         query = query.where(SubmissionCount.period_id == period_id)
-    counts = {s.value: 0 for s in Status}
+    counts = dict.fromkeys(Status, 0)
     counts.update({status: n for status, n in session.execute(query)})
     return counts
 
@@ -155,10 +167,10 @@ def _decide(
 ) -> None:
     """Move a pending comment to status, or refuse: changed meanwhile, or already decided."""
     _check_version(submission, expected_version)
-    if submission.status != Status.PENDING.value:
+    if submission.status is not Status.PENDING:
         raise AlreadyDecidedError(submission)
     before = _snapshot(submission)
-    submission.status = status.value
+    submission.status = status
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.decided_at = now or utcnow()
@@ -166,7 +178,8 @@ def _decide(
     _flush(session, submission)
     if status is Status.PUBLISHED:
         search.index(session, submission)
-    action = "submission.publish" if status is Status.PUBLISHED else "submission.reject"
+    action = (AuditAction.SUBMISSION_PUBLISH if status is Status.PUBLISHED
+              else AuditAction.SUBMISSION_REJECT)
     audit.record(session, actor, action, "submission", submission.id,
                  before=before, after=_snapshot(submission))
 
@@ -191,10 +204,11 @@ def reject(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Submission:
-    if reason not in {r.value for r in RejectReason}:
+    code = RejectReason.parse(reason)
+    if code is None:
         raise InvalidDecisionError("unknown reason")
     _decide(session, submission, actor, Status.REJECTED, expected_version, now,
-            reject_reason=reason, reject_note=note.strip() or None)
+            reject_reason=code, reject_note=note.strip() or None)
     return submission
 
 
@@ -207,7 +221,7 @@ def edit_public_version(
 ) -> Submission:
     """Set the text the public will read (redactions). The original stays as received."""
     _check_version(submission, expected_version)
-    if submission.status == Status.REJECTED.value:
+    if submission.status is Status.REJECTED:
         raise AlreadyDecidedError(submission)
     if not public_body.strip():
         raise InvalidDecisionError("empty")
@@ -219,9 +233,9 @@ def edit_public_version(
         submission.public_body = public_body
         submission.public_body_html = sanitize.render_text(public_body)
     _flush(session, submission)
-    if submission.status == Status.PUBLISHED.value:
+    if submission.status is Status.PUBLISHED:
         search.index(session, submission)
-    audit.record(session, actor, "submission.edit", "submission", submission.id,
+    audit.record(session, actor, AuditAction.SUBMISSION_EDIT, "submission", submission.id,
                  before=before, after=_snapshot(submission))
     return submission
 
@@ -247,13 +261,13 @@ def bulk_decide(
         raise InvalidDecisionError("too many")
     if action not in ("publish", "reject"):
         raise InvalidDecisionError("unknown action")
-    if action == "reject" and reason not in {r.value for r in RejectReason}:
+    if action == "reject" and RejectReason.parse(reason) is None:
         raise InvalidDecisionError("unknown reason")
     result = BulkResult()
     rows = session.scalars(select(Submission).where(Submission.id.in_(set(ids))).order_by(
         Submission.id))
     for submission in rows:
-        if submission.status != Status.PENDING.value:
+        if submission.status is not Status.PENDING:
             result.skipped.append(submission.tracking_number)
             continue
         if action == "publish":

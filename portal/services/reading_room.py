@@ -37,7 +37,7 @@ def published(
     """Raises search.SearchQueryError when the search text cannot be used."""
     phrases = search.parse(filters.query)
     query = select(Submission).where(
-        Submission.period_id == period.id, Submission.status == Status.PUBLISHED.value
+        Submission.period_id == period.id, Submission.status == Status.PUBLISHED
     )
     if filters.submitter_type:
         query = query.where(Submission.submitter_type == filters.submitter_type)
@@ -56,6 +56,6 @@ def published(
 def published_by_tracking(session: Session, tracking: str) -> Submission | None:
     return session.scalar(
         select(Submission).where(
-            Submission.tracking_number == tracking, Submission.status == Status.PUBLISHED.value
+            Submission.tracking_number == tracking, Submission.status == Status.PUBLISHED
         )
     )

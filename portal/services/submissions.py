@@ -25,7 +25,7 @@ TRACKING_PREFIX = "HLED"
 
 class PeriodNotOpenError(Exception):
     def __init__(self, period: CommentPeriod, state: PeriodState) -> None:
-        super().__init__(f"{period.docket_id} is {state.value}")
+        super().__init__(f"{period.docket_id} is {state}")
         self.period = period
         self.state = state
 
@@ -103,16 +103,16 @@ def fingerprint(body: str) -> str:
 def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print_: str) -> str:
     flags = []
     if data.honeypot.strip():
-        flags.append(Flag.HONEYPOT.value)
+        flags.append(Flag.HONEYPOT)
     if len(_LINK.findall(data.body)) >= MANY_LINKS:
-        flags.append(Flag.MANY_LINKS.value)
+        flags.append(Flag.MANY_LINKS)
     repeated = session.scalar(
         select(Submission.id)
         .where(Submission.period_id == period.id, Submission.text_fingerprint == print_)
         .limit(1)
     )
     if repeated is not None:
-        flags.append(Flag.REPEATED.value)
+        flags.append(Flag.REPEATED)
     return " ".join(flags)
 
 
@@ -151,7 +151,7 @@ def submit(
         ui_language=ui_language,
         received_at=now,
         digest=digest_of(canonical_record(period.docket_id, data, now)),
-        status=Status.PENDING.value,
+        status=Status.PENDING,
     )
     submission.text_fingerprint = fingerprint(data.body)
     submission.flags = _flags(session, period, data, submission.text_fingerprint)

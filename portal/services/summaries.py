@@ -63,7 +63,7 @@ class Summary:
 
 def _published(period_ids: Sequence[int]):  # type: ignore[no-untyped-def]
     return and_(Submission.period_id.in_(period_ids),
-                Submission.status == Status.PUBLISHED.value)
+                Submission.status == Status.PUBLISHED)
 
 
 def _split(session: Session, period_ids: Sequence[int], column) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -154,12 +154,12 @@ def _terms(session: Session, period_ids: Sequence[int]) -> tuple[TermCounter, in
 def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
     period_ids = [p.id for p in periods]
     pillar_ids = sorted({p.pillar_id for p in periods})
-    totals = {s.value: 0 for s in Status}
+    totals = dict.fromkeys(Status, 0)
     totals.update(dict(session.execute(
         select(Submission.status, func.count())
         .where(Submission.period_id.in_(period_ids)).group_by(Submission.status)
     ).all()))
-    published = totals[Status.PUBLISHED.value]
+    published = totals[Status.PUBLISHED]
     counts = dict(session.execute(
         select(SubmissionTheme.theme_id, func.count())
         .join(Submission, Submission.id == SubmissionTheme.submission_id)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.models import Pillar, Submission, SubmissionTheme, Theme
+from portal.models import AuditAction, Pillar, Submission, SubmissionTheme, Theme
 from portal.services import audit
 from portal.text.keywords import ThemeKeywords, suggest_themes
 
@@ -90,7 +90,7 @@ def resuggest_pending(
     while True:
         rows = list(session.scalars(
             select(Submission)
-            .where(Submission.status == Status.PENDING.value, Submission.id > after,
+            .where(Submission.status == Status.PENDING, Submission.id > after,
                    Submission.period_id.in_(wanted))
             .order_by(Submission.id).limit(batch)
         ))
@@ -134,7 +134,7 @@ def confirm(
     session.flush()
     after = sorted(wanted)
     if before != after:
-        audit.record(session, actor, "submission.themes", "submission", submission.id,
+        audit.record(session, actor, AuditAction.SUBMISSION_THEMES, "submission", submission.id,
                      before={"themes": before}, after={"themes": after})
     return after
 
@@ -160,7 +160,7 @@ def update(
     theme.keywords_en, theme.keywords_es = keywords_en.strip(), keywords_es.strip()
     theme.active = active
     session.flush()
-    audit.record(session, actor, "theme.update", "theme", theme.id, before=before,
+    audit.record(session, actor, AuditAction.THEME_UPDATE, "theme", theme.id, before=before,
                  after=_theme_snapshot(theme))
     return theme
 
@@ -181,7 +181,8 @@ def create(
         raise ThemeError("labels required")
     session.add(theme)
     session.flush()
-    audit.record(session, actor, "theme.create", "theme", theme.id, after=_theme_snapshot(theme))
+    audit.record(session, actor, AuditAction.THEME_CREATE, "theme", theme.id,
+                 after=_theme_snapshot(theme))
     return theme
 
 

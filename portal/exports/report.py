@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
+from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
@@ -19,7 +19,11 @@ from portal.exports.charts import bar_chart_svg, line_chart_svg
 from portal.services.summaries import Summary
 
 REPORT_CSS = Path(__file__).resolve().parent.parent / "static" / "report.css"
-_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return REPORT_CSS.read_text(encoding="utf-8")
 
 
 def charts(summary: Summary, lang: str) -> dict[str, str]:
@@ -40,19 +44,15 @@ def charts(summary: Summary, lang: str) -> dict[str, str]:
 
 
 def render(summary: Summary, title: str, lang: str) -> str:
-    from portal.public.forms import COUNTRIES, SUBMITTER_TYPES, labels
-
     with force_locale(lang):
         return render_template(
-            "planning/report.html", summary=summary, title=title, lang=lang,
-            css=REPORT_CSS.read_text(encoding="utf-8"), charts=charts(summary, lang),
-            submitter_types=labels(SUBMITTER_TYPES), countries=labels(COUNTRIES),
+            "planning/report.html", summary=summary, title=title, lang=lang, css=_css(),
+            charts=charts(summary, lang),
         )
 
 
-def csp(html: str) -> str:
-    match = _STYLE.search(html)
-    style = match.group(1) if match else ""
-    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+def csp() -> str:
+    """The report's policy: its own stylesheet, by hash, and inline SVG; nothing else."""
+    digest = base64.b64encode(hashlib.sha256(_css().encode("utf-8")).digest()).decode()
     return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
