@@ -28,7 +28,7 @@ test: compile node-deps
 	$(BIN)/pytest -q
 
 lint: install
-	$(BIN)/ruff check portal tests bench migrations/env.py wsgi.py
+	$(BIN)/ruff check portal tests bench migrations/env.py wsgi.py setup.py
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
 browser-deps:

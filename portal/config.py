@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from portal.resources import TRANSLATIONS
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - used only in development and tests
 
@@ -48,9 +50,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(
-            Path(__file__).resolve().parent.parent / "translations"
-        ),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
         "LANGUAGES": ("en", "es"),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_COUNT": int(os.environ.get("PORTAL_PROXY_COUNT", "0")),

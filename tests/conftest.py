@@ -23,9 +23,19 @@ from portal.cli import alembic_config
 from portal.db import Base, make_engine, write_session
 from portal.models import CommentPeriod, Pillar
 from portal.models.types import utcnow
+from portal.resources import CHECKOUT, compile_catalogs
 from portal.services import consultations
 
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile missing or stale catalogs, so `pytest` alone shows Spanish pages in Spanish.
+
+    Only the main process does it, before any xdist worker starts.
+    """
+    if not hasattr(config, "workerinput"):
+        compile_catalogs(CHECKOUT / "translations", CHECKOUT / "translations", only_stale=True)
 
 
 def database_url(tmp_dir: Path) -> str:

@@ -10,12 +10,12 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from portal.resources import ALEMBIC_INI, MIGRATIONS
 
 
 def alembic_config(url: str | None = None) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option(
         "sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%")
     )
