@@ -8,7 +8,19 @@ from typing import Any
 
 from portal.resources import TRANSLATIONS
 
-INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+def _instance_dir() -> Path:
+    """Where the embedded database (and the development mail folder) live: PORTAL_INSTANCE_DIR,
+    else instance/ in the checkout, else instance/ in the working directory of an installed
+    site (never inside site-packages)."""
+    if os.environ.get("PORTAL_INSTANCE_DIR"):
+        return Path(os.environ["PORTAL_INSTANCE_DIR"]).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "instance"
+    return Path.cwd() / "instance"
+
+
+INSTANCE_DIR = _instance_dir()
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - used only in development and tests
 
 
