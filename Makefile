@@ -29,6 +29,7 @@ test: compile node-deps
 
 lint: install
 	$(BIN)/ruff check portal tests bench migrations/env.py wsgi.py setup.py
+	$(BIN)/mypy
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
 browser-deps:

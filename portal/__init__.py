@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
+    from portal.admin.routes import bp as admin_bp
     from portal.auth.routes import bp as auth_bp
     from portal.moderation.routes import bp as moderation_bp
     from portal.planning.routes import bp as planning_bp
@@ -49,4 +50,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(planning_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -8,6 +8,7 @@ from typing import Any
 
 from portal.resources import TRANSLATIONS
 
+
 def _instance_dir() -> Path:
     """Where the embedded database (and the development mail folder) live: PORTAL_INSTANCE_DIR,
     else instance/ in the checkout, else instance/ in the working directory of an installed

@@ -39,7 +39,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+def include_in_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Alembic filter: full-text search tables are made by raw SQL and not mapped by models."""
     return not (type_ == "table" and name and (name.endswith("_fts") or "_fts_" in name))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,7 +33,7 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     title = TITLES.get(code, TITLES[400])
     body = message or MESSAGES.get(code, MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, message=body), code
@@ -40,7 +41,7 @@ def render_error(code: int, message: str | None = None):  # type: ignore[no-unty
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(exc: CSRFError) -> ResponseReturnValue:
         from portal.public.routes import comment_form_after_csrf_error
 
         recovered = comment_form_after_csrf_error()
@@ -57,16 +58,17 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
         if request.path.startswith("/api/") or request.path == "/healthz":
             return {"error": exc.name, "status": code}, code
-        response = render_error(code)
-        if code == 429 and getattr(exc, "retry_after", None):
-            return response[0], code, {"Retry-After": str(exc.retry_after)}
-        return response
+        body, status = render_error(code)
+        retry_after = getattr(exc, "retry_after", None)  # set by the rate limiter on a 429
+        if code == 429 and retry_after:
+            return body, status, {"Retry-After": str(retry_after)}
+        return body, status
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)

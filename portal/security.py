@@ -24,6 +24,7 @@ CSP = "; ".join(
 def init_app(app: Flask) -> None:
     proxies = app.config["PROXY_COUNT"]
     if proxies:
+        # Flask documents wrapping wsgi_app as the way to add middleware.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )

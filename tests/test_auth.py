@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
@@ -168,3 +169,20 @@ def test_audit_trail_refuses_update_and_delete(app: Flask, client: FlaskClient) 
             session.rollback()
             session.close()
     assert _actions(app) == ["user.create", "signin"]
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "heading"),
+    [("moderator", "/en/moderation/", "Moderation queue"),
+     ("planner", "/en/planning/", "Planning summaries"),
+     ("admin", "/en/admin/", "Administration")],
+)
+def test_staff_land_where_they_work(app: Flask, role: str, home: str, heading: str) -> None:
+    client = app.test_client()
+    response = sign_in(client, make_user(app, role))
+    assert response.status_code == 302 and response.headers["Location"] == home
+    landing = client.get(home)
+    assert landing.status_code == 200
+    assert f"<h1>{heading}</h1>" in landing.get_data(as_text=True)
+    # Coming back to the sign-in page while signed in leads to the same place.
+    assert client.get("/en/staff/login").headers["Location"] == home

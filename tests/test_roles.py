@@ -25,6 +25,7 @@ STAFF_ROUTES: dict[str, tuple[str, set[str]]] = {
     "planning.export": ("GET", {"planner"}),
     "planning.theme_list": ("GET", set()),
     "planning.theme_update": ("POST", set()),
+    "admin.home": ("GET", set()),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort, request
 from flask_login import current_user
@@ -27,10 +27,10 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
 
 
 def current_actor() -> audit.Actor:
-    return audit.Actor.of(current_user, request.remote_addr or "")  # type: ignore[arg-type]
+    return audit.Actor.of(current_user, request.remote_addr or "")

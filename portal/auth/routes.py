@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug import Response
@@ -14,7 +15,7 @@ from portal.auth.forms import SignInForm
 from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
-from portal.models import AuditAction, User
+from portal.models import AuditAction, Role, User
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
@@ -43,15 +44,21 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _home_for(user: User) -> str:
-    return url_for("moderation.queue")
+    """Where each role works: moderators the queue, planners the summaries, admins a page
+    that links every staff area."""
+    if user.role is Role.MODERATOR:
+        return url_for("moderation.queue")
+    if user.role is Role.PLANNER:
+        return url_for("planning.index")
+    return url_for("admin.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = SignInForm()
     if request.method == "GET" and current_user.is_authenticated:
-        return redirect(_home_for(current_user))  # type: ignore[arg-type]
+        return redirect(_home_for(current_user))
     error = None
     status = 200
     if form.validate_on_submit():

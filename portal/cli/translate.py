@@ -19,45 +19,30 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603
 
 
+# How messages are found: `_l` too, no file locations and no wrapping, so diffs stay small.
+EXTRACT_ARGS = ("-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* __pycache__",
+                "--no-location", "--no-wrap", "--sort-output", "--project", "hled-portal")
+
+
+def extract(target: Path = POT) -> None:
+    _pybabel("extract", *EXTRACT_ARGS, "-o", str(target), ".")
+
+
 @group.command("extract")
 def translate_extract() -> None:
     """Write translations/messages.pot from the code and templates."""
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "--ignore-dirs",
-        ".* __pycache__",
-        "--no-location",
-        "--no-wrap",
-        "--sort-output",
-        "--project",
-        "hled-portal",
-        "-o",
-        str(POT),
-        ".",
-    )
+    extract()
 
 
 @group.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into every catalog."""
-    translate_extract.callback()  # type: ignore[misc]
-    _pybabel(
-        "update",
-        "-i",
-        str(POT),
-        "-d",
-        str(TRANSLATIONS),
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-        "--no-wrap",
-    )
+    extract()
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
+             "--ignore-obsolete", "--no-wrap")
 
 
 @group.command("compile")
 def translate_compile() -> None:
     """Compile the catalogs to .mo files."""
-    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+    _pybabel("compile", "--use-fuzzy", "-d", str(TRANSLATIONS), "--statistics")

@@ -49,10 +49,10 @@ class LabeledEnum(enum.StrEnum):
     @classmethod
     def parse(cls, code: Any) -> Self | None:
         """The member with this code, or None for anything else (untrusted input included)."""
-        try:
-            return cls(code)
-        except ValueError:
+        if not isinstance(code, str):
             return None
+        member = cls._value2member_map_.get(code)
+        return member if isinstance(member, cls) else None
 
     @classmethod
     def label_of(cls, code: Any) -> str:

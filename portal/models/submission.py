@@ -123,7 +123,9 @@ class Submission(Base):
     @property
     def shown_body_html(self) -> str:
         """What the public reads: the moderator's edited version if there is one."""
-        return self.public_body_html if self.public_body is not None else self.body_html
+        if self.public_body is not None and self.public_body_html is not None:
+            return self.public_body_html
+        return self.body_html
 
     @property
     def shown_body(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -59,7 +60,7 @@ def queue() -> str:
 
 @bp.post("/bulk")
 @role_required(*STAFF_ROLES)
-def bulk():  # type: ignore[no-untyped-def]
+def bulk() -> ResponseReturnValue:
     form = BulkForm()
     back = request.form.get("back", "")
     back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
@@ -115,7 +116,8 @@ def _submission_or_404(submission_id: int) -> Submission:
     return found
 
 
-def _review(submission: Submission, reject_form=None, edit_form=None, status=200):  # type: ignore[no-untyped-def]
+def _review(submission: Submission, reject_form: RejectForm | None = None,
+            edit_form: EditForm | None = None, status: int = 200) -> ResponseReturnValue:
     db = get_session()
     reject_form = reject_form or RejectForm(version=submission.version)
     edit_form = edit_form or EditForm(
@@ -142,16 +144,16 @@ def _review(submission: Submission, reject_form=None, edit_form=None, status=200
 
 @bp.get("/submissions/<int:submission_id>")
 @role_required(*STAFF_ROLES)
-def review(submission_id: int):  # type: ignore[no-untyped-def]
+def review(submission_id: int) -> ResponseReturnValue:
     return _review(_submission_or_404(submission_id))
 
 
-def _conflict(submission: Submission):  # type: ignore[no-untyped-def]
+def _conflict(submission: Submission) -> ResponseReturnValue:
     get_session().rollback()
     return render_template("moderation/conflict.html", submission=submission), 409
 
 
-def _already_decided(submission: Submission):  # type: ignore[no-untyped-def]
+def _already_decided(submission: Submission) -> ResponseReturnValue:
     get_session().rollback()
     return render_template("moderation/conflict.html", submission=submission, already=True), 409
 
@@ -168,7 +170,7 @@ def _theme_ids() -> list[int]:
 
 
 def _apply(submission: Submission, change: Callable[[Session], object], done: str,
-           target: str):  # type: ignore[no-untyped-def]
+           target: str) -> ResponseReturnValue:
     """Run one decision; a conflict or an already-decided item changes nothing."""
     db = get_session()
     try:
@@ -185,7 +187,7 @@ def _apply(submission: Submission, change: Callable[[Session], object], done: st
 
 @bp.post("/submissions/<int:submission_id>/themes")
 @role_required(*STAFF_ROLES)
-def save_themes(submission_id: int):  # type: ignore[no-untyped-def]
+def save_themes(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
     if not DecisionForm().validate_on_submit():
         abort(400)
@@ -200,7 +202,7 @@ def save_themes(submission_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/submissions/<int:submission_id>/publish")
 @role_required(*STAFF_ROLES)
-def publish(submission_id: int):  # type: ignore[no-untyped-def]
+def publish(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -219,7 +221,7 @@ def publish(submission_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/submissions/<int:submission_id>/reject")
 @role_required(*STAFF_ROLES)
-def reject(submission_id: int):  # type: ignore[no-untyped-def]
+def reject(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
     form = RejectForm()
     if not form.validate_on_submit():
@@ -236,7 +238,7 @@ def reject(submission_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/submissions/<int:submission_id>/edit")
 @role_required(*STAFF_ROLES)
-def edit(submission_id: int):  # type: ignore[no-untyped-def]
+def edit(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
     form = EditForm()
     if not form.validate_on_submit():

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,7 +59,7 @@ def summary(kind: str, slug: str) -> str:
 @bp.get("/<any(periods, pillars):kind>/<slug>/export")
 @role_required(*PLANNERS)
 @writes
-def export(kind: str, slug: str):  # type: ignore[no-untyped-def]
+def export(kind: str, slug: str) -> ResponseReturnValue:
     scope = _scope_or_404(kind, slug)
     options = exports.ExportOptions(
         fmt=request.args.get("format", ""),
@@ -86,7 +87,7 @@ EXPORT_ERRORS = {
 
 @bp.route("/themes", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def theme_list():  # type: ignore[no-untyped-def]
+def theme_list() -> ResponseReturnValue:
     db = get_session()
     new_form = NewThemeForm(prefix="new")
     new_form.pillar.choices = [(p.id, f"{p.number}. {p.name(current_lang())}")
@@ -95,13 +96,14 @@ def theme_list():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         if new_form.validate_on_submit():
             try:
-                themes.create(db, new_form.pillar.data, new_form.code.data, current_actor(),
-                              label_en=new_form.label_en.data, label_es=new_form.label_es.data,
+                themes.create(db, new_form.pillar.data, new_form.code.data or "",
+                              current_actor(), label_en=new_form.label_en.data or "",
+                              label_es=new_form.label_es.data or "",
                               keywords_en=new_form.keywords_en.data or "",
                               keywords_es=new_form.keywords_es.data or "")
             except themes.ThemeError:
                 db.rollback()
-                new_form.code.errors.append(_("That code is already used."))
+                new_form.code.errors = [*new_form.code.errors, _("That code is already used.")]
                 status = 422
             else:
                 flash(_("Theme added."), "success")
@@ -114,7 +116,7 @@ def theme_list():  # type: ignore[no-untyped-def]
 
 @bp.post("/themes/<int:theme_id>")
 @role_required(Role.ADMIN)
-def theme_update(theme_id: int):  # type: ignore[no-untyped-def]
+def theme_update(theme_id: int) -> ResponseReturnValue:
     db = get_session()
     theme = db.get(Theme, theme_id)
     if theme is None:
@@ -127,8 +129,8 @@ def theme_update(theme_id: int):  # type: ignore[no-untyped-def]
         return render_template("planning/themes.html", themes=themes.all_themes(db),
                                new_form=new_form, forms={theme_id: form},
                                ThemeForm=ThemeForm), 422
-    themes.update(db, theme, current_actor(), label_en=form.label_en.data,
-                  label_es=form.label_es.data, keywords_en=form.keywords_en.data or "",
+    themes.update(db, theme, current_actor(), label_en=form.label_en.data or "",
+                  label_es=form.label_es.data or "", keywords_en=form.keywords_en.data or "",
                   keywords_es=form.keywords_es.data or "", active=bool(form.active.data))
     flash(_("Theme saved."), "success")
     return redirect(url_for(".theme_list"), code=303)

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask import session as flask_session
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from sqlalchemy import text
 from werkzeug import Response
@@ -85,7 +86,9 @@ def period(slug: str) -> str:
     return render_template("public/period.html", period=found, state=found.state())
 
 
-def _render_form(period: CommentPeriod, form: CommentForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_form(
+    period: CommentPeriod, form: CommentForm, status: int = 200
+) -> ResponseReturnValue:
     state = period.state()
     if state is not PeriodState.OPEN:
         status = 200 if request.method == "GET" else 422
@@ -101,7 +104,7 @@ def _render_form(period: CommentPeriod, form: CommentForm, status: int = 200):  
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 303,
 )
-def comment(slug: str):  # type: ignore[no-untyped-def]
+def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     form = CommentForm()
     if request.method == "GET" or found.state() is not PeriodState.OPEN:
@@ -116,12 +119,12 @@ def comment(slug: str):  # type: ignore[no-untyped-def]
             submissions.SubmissionInput(
                 submitter_type=form.submitter_type.data,
                 organization=(form.organization.data or "").strip() or None,
-                name=form.name.data.strip(),
-                email=form.email.data.strip(),
+                name=(form.name.data or "").strip(),
+                email=(form.email.data or "").strip(),
                 country=form.country.data,
                 region=(form.region.data or "").strip(),
-                subject=form.subject.data.strip(),
-                body=form.body.data,
+                subject=(form.subject.data or "").strip(),
+                body=form.body.data or "",
                 consent_publish=bool(form.consent_publish.data),
                 declared_language=form.written_language.data or None,
                 honeypot=form.website.data or "",
@@ -150,7 +153,7 @@ def _owns_receipt(tracking: str) -> bool:
     return tracking in flask_session.get("receipts", [])
 
 
-def comment_form_after_csrf_error():  # type: ignore[no-untyped-def]
+def comment_form_after_csrf_error() -> ResponseReturnValue | None:
     """On a stale or missing CSRF token, give the comment form back with the text kept."""
     if request.method != "POST" or request.endpoint != "public.comment":
         return None
@@ -164,13 +167,13 @@ def comment_form_after_csrf_error():  # type: ignore[no-untyped-def]
 
 @bp.get("/receipts/<tracking>")
 @limiter.limit("120 per minute")
-def receipt(tracking: str) -> str:
+def receipt(tracking: str) -> ResponseReturnValue:
     session = get_session()
     found = submissions.by_tracking_number(session, tracking)
     if found is None:
         abort(404)
     if found.tracking_number != tracking:
-        return redirect(url_for("public.receipt", tracking=found.tracking_number), code=301)  # type: ignore[return-value]
+        return redirect(url_for("public.receipt", tracking=found.tracking_number), code=301)
     return render_template(
         "public/receipt.html",
         submission=found,
@@ -182,7 +185,7 @@ def receipt(tracking: str) -> str:
 
 
 @bp.get("/periods/<slug>/comments")
-def reading_room(slug: str):  # type: ignore[no-untyped-def]
+def reading_room(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     raw_query = request.args.get("q", "")
     filters = reading_room_service.ReadingFilters(
@@ -245,7 +248,7 @@ def receipt_record(tracking: str) -> Response:
 
 @bp.get("/receipts")
 @limiter.limit("60 per minute")
-def find_receipt():  # type: ignore[no-untyped-def]
+def find_receipt() -> ResponseReturnValue:
     raw = request.args.get("tracking", "").strip()
     if not raw:
         return render_template("public/find_receipt.html", tracking="", not_found=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> 
             session.add(pillar)
             session.flush()
             result.pillars_added += 1
-        period_spec = dict(spec["period"])  # type: ignore[arg-type]
+        period_spec = cast(dict[str, Any], spec["period"])
         exists = session.scalar(
             select(CommentPeriod.id).where(CommentPeriod.slug == period_spec["slug"])
         )

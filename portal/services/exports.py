@@ -376,16 +376,16 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
     cannot be streamed as it is written."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    data = summary_dict(summary, options.lang)
     with force_locale(options.lang):
         theme_headings = [gettext("Theme"), gettext("Comments"), gettext("Share of published"),
                           gettext("Distinctive terms"), gettext("Quotes")]
         names = (gettext("Summary"), gettext("Themes"), gettext("Comments"))
         summary_rows = _summary_rows(summary, summary.periods, options.lang)
     theme_rows = (
-        [t["label"], t["count"], t["share"], ", ".join(t["distinctive_terms"]),
-         "\n\n".join(f"{q['text']} ({q['tracking_number']})" for q in t["quotes"])]
-        for t in data["themes"]  # type: ignore[attr-defined]
+        [t.theme.label(options.lang), t.count, round(t.share, 4),
+         ", ".join(term.term for term in t.terms),
+         "\n\n".join(f"{q.text} ({q.tracking_number})" for q in t.quotes)]
+        for t in summary.themes
     )
     write_xlsx(path, [  # removes the file itself if writing fails
         SheetSpec(names[0], ["", ""], summary_rows),

@@ -12,7 +12,7 @@ from lingua import LanguageDetector, LanguageDetectorBuilder
 
 from portal.models import Language, LanguageSource
 
-_CODES = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.SPANISH: "es"}
+_CODES = {LinguaLanguage.ENGLISH: Language.EN, LinguaLanguage.SPANISH: Language.ES}
 
 
 @lru_cache(maxsize=1)
@@ -24,8 +24,8 @@ def _detector() -> LanguageDetector:
     )
 
 
-def detect(text: str) -> str | None:
-    """"en", "es", or None when the text is too short or mixed to tell."""
+def detect(text: str) -> Language | None:
+    """English, Spanish, or None when the text is too short or mixed to tell."""
     if len(text.strip()) < 3:
         return None
     found = _detector().detect_language_of(text[:5000])
@@ -34,9 +34,10 @@ def detect(text: str) -> str | None:
 
 def resolve(declared: str | None, text: str) -> tuple[Language, LanguageSource]:
     """(language, source) to store: the writer's declaration wins over detection."""
-    if declared in (Language.EN, Language.ES):
-        return Language(declared), LanguageSource.DECLARED
+    chosen = Language.parse(declared)
+    if chosen in (Language.EN, Language.ES):
+        return chosen, LanguageSource.DECLARED
     detected = detect(text)
-    if detected:
-        return Language(detected), LanguageSource.DETECTED
+    if detected is not None:
+        return detected, LanguageSource.DETECTED
     return Language.UND, LanguageSource.UNDETERMINED

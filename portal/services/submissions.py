@@ -51,10 +51,13 @@ def new_tracking_number() -> str:
     return f"{TRACKING_PREFIX}-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
+
 def normalize_tracking_number(raw: str) -> str:
     """Accept what a person types: any case, spaces, and the look-alike letters O, I and L."""
     cleaned = raw.strip().upper().replace(" ", "")
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(_LOOK_ALIKES)
     if cleaned.startswith("H1ED"):
         cleaned = "HLED" + cleaned[4:]
     return cleaned

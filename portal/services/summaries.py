@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, and_, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Date, and_, cast, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.models import CommentPeriod, Status, Submission, SubmissionTheme, Theme
 from portal.services import themes as theme_service
@@ -49,7 +50,7 @@ class ThemeSummary:
 @dataclass
 class Summary:
     periods: list[CommentPeriod]
-    totals: dict[str, int]
+    totals: dict[Status, int]
     published: int
     by_type: dict[str, int]
     by_country: dict[str, int]
@@ -61,19 +62,21 @@ class Summary:
     terms_sampled: int
 
 
-def _published(period_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+def _published(period_ids: Sequence[int]) -> ColumnElement[bool]:
     return and_(Submission.period_id.in_(period_ids),
                 Submission.status == Status.PUBLISHED)
 
 
-def _split(session: Session, period_ids: Sequence[int], column) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _split(session: Session, period_ids: Sequence[int],
+           column: InstrumentedAttribute[Any]) -> dict[str, int]:
     rows = session.execute(
         select(column, func.count()).where(_published(period_ids)).group_by(column)
     )
     return {key: n for key, n in rows}
 
 
-def _theme_split(session: Session, period_ids: Sequence[int], column) -> dict[int, dict[str, int]]:  # type: ignore[no-untyped-def]
+def _theme_split(session: Session, period_ids: Sequence[int],
+                 column: InstrumentedAttribute[Any]) -> dict[int, dict[str, int]]:
     rows = session.execute(
         select(SubmissionTheme.theme_id, column, func.count())
         .join(Submission, Submission.id == SubmissionTheme.submission_id)
@@ -87,6 +90,7 @@ def _theme_split(session: Session, period_ids: Sequence[int], column) -> dict[in
 
 
 def _over_time(session: Session, period_ids: Sequence[int]) -> list[tuple[date, int]]:
+    day: ColumnElement[Any]
     if session.get_bind().dialect.name == "postgresql":
         day = cast(func.timezone("UTC", Submission.received_at), Date)
     else:

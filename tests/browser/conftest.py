@@ -307,4 +307,5 @@ def staff_paths(lang: str, made: Consultation) -> dict[str, str]:
         "planning, period": f"/{lang}/planning/periods/{PERIOD}",
         "planning, pillar": f"/{lang}/planning/pillars/{PILLAR}",
         "themes": f"/{lang}/planning/themes",
+        "administration": f"/{lang}/admin/",
     }

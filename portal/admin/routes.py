@@ -1,0 +1,18 @@
+"""Administrators' pages: a home that links every staff area."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from portal.auth.decorators import role_required
+from portal.db import get_session
+from portal.models import Role
+from portal.services import moderation
+
+bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def home() -> str:
+    return render_template("admin/home.html", counts=moderation.status_counts(get_session()))
