@@ -1,6 +1,8 @@
 """Fixtures: a real database (SQLite file, or PORTAL_TEST_DATABASE_URL) migrated by Alembic.
 
-Each test starts from empty tables, so tests do not depend on their order.
+Each test starts from empty tables, so tests do not depend on their order. Every test reads the
+database through `db_session`, finds form tokens through `csrf_from`/`csrf_token`, and gets a
+database of its own (for migrations) through `scratch_url`: one copy of each, here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,13 +20,15 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.cli import alembic_config
-from portal.db import Base, make_engine, write_session
+from portal.db import Base, make_engine, new_session, write_session
 from portal.models import CommentPeriod, Pillar
 from portal.models.types import utcnow
 from portal.resources import CHECKOUT, compile_catalogs
+from portal.seed import seed
 from portal.services import consultations
 
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
@@ -42,18 +47,48 @@ def database_url(tmp_dir: Path) -> str:
     return os.environ.get(TEST_DB_ENV) or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
+def _recreate_schema(url: str, schema: str, *, keep: bool = True) -> None:
+    """Drop a PostgreSQL schema with everything in it, and make it again empty unless not kept."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            if keep:
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per run: the PostgreSQL test database, or a template SQLite file."""
     url = database_url(tmp_path_factory.mktemp("db"))
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    if url.startswith("postgresql"):
+        _recreate_schema(url, "public")
     command.upgrade(alembic_config(url), "head")
     return url
+
+
+SCRATCH_SCHEMA = "scratch"
+
+
+@pytest.fixture()
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty, unmigrated database apart from the one the other tests share.
+
+    On SQLite a new file; on PostgreSQL a schema of its own in the test database, which the URL
+    puts first on the search path.
+    """
+    url = os.environ.get(TEST_DB_ENV)
+    if not url:
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        return
+    _recreate_schema(url, SCRATCH_SCHEMA)
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{SCRATCH_SCHEMA}"
+    finally:
+        _recreate_schema(url, SCRATCH_SCHEMA, keep=False)
 
 
 @pytest.fixture()
@@ -129,14 +164,44 @@ def open_period(app: Flask) -> CommentPeriod:
     return make_period(app)
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+@contextmanager
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session on the test database outside any request, to look at what was stored."""
+    with app.app_context():
+        session = new_session()
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+@pytest.fixture()
+def seeded(app: Flask) -> None:
+    """What `flask seed` makes: three pillars, one open period each, their themes."""
+    with app.app_context(), write_session() as session:
+        seed(session)
+
+
+# The hidden token field of any form, plain or with a form prefix (`t3-csrf_token`), whatever
+# the order of its attributes.
+_CSRF_FIELD = re.compile(r'<input\b[^>]*\bname="(?:[\w-]+-)?csrf_token"[^>]*>')
+_VALUE = re.compile(r'\bvalue="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form on a page. Every form of a session accepts it."""
+    field = _CSRF_FIELD.search(html)
+    value = _VALUE.search(field.group(0)) if field else None
+    assert value, "no CSRF token on the page"
+    return value.group(1)
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:
+    """Open a page as the client would, and take the CSRF token from its form."""
     page = client.get(url)
-    match = CSRF_RE.search(page.get_data(as_text=True))
-    assert match, f"no CSRF token on {url} ({page.status_code})"
-    return match.group(1)
+    html = page.get_data(as_text=True)
+    assert _CSRF_FIELD.search(html), f"no CSRF token on {url} ({page.status_code})"
+    return csrf_from(html)
 
 
 def valid_comment(**overrides: object) -> dict[str, object]:
@@ -197,6 +262,19 @@ def add_submission(app: Flask, period: CommentPeriod, **overrides: object) -> tu
             submissions.SubmissionInput(**fields), ui_language=ui_language,  # type: ignore[arg-type]
         )
         return stored.id, stored.tracking_number
+
+
+def publish(app: Flask, *submission_ids: int) -> None:
+    """Publish comments through the real service, confirming their suggested themes first, as a
+    bulk decision does."""
+    from portal.models import Submission
+    from portal.services import audit, moderation, themes
+
+    with app.app_context(), write_session() as session:
+        for submission_id in submission_ids:
+            submission = session.get(Submission, submission_id)
+            themes.confirm_suggestions_if_unreviewed(session, submission, audit.CLI)
+            moderation.publish(session, submission, audit.CLI)
 
 
 @pytest.fixture()

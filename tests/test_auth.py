@@ -9,27 +9,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from portal.db import new_session, write_session
+from portal.db import write_session
 from portal.models import AuditEvent, User
 from portal.services import accounts
-from tests.conftest import PASSWORD, make_user, sign_in
+from tests.conftest import PASSWORD, csrf_from, csrf_token, db_session, make_user, sign_in
 
 
 def _user(app: Flask, email: str) -> User:
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         user = accounts.by_email(session, email)
-        session.close()
-        assert user is not None
-        return user
+    assert user is not None
+    return user
 
 
 def _actions(app: Flask) -> list[str]:
-    with app.app_context():
-        session = new_session()
-        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-        session.close()
-        return actions
+    with db_session(app) as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
 def test_users_create_reads_password_from_stdin(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
@@ -86,10 +81,9 @@ def test_sign_in_and_out(app: Flask, client: FlaskClient) -> None:
     assert response.headers["Location"].endswith("/en/moderation/")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert client.get("/en/moderation/").status_code == 200
-    page = client.get("/en/moderation/").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    out = client.post("/en/staff/logout", data={"csrf_token": token})
+    queue = client.get("/en/moderation/").get_data(as_text=True)
+    assert "Sign out" in queue and "Awaiting review (0)" in queue
+    out = client.post("/en/staff/logout", data={"csrf_token": csrf_from(queue)})
     assert out.status_code == 302
     assert client.get("/en/moderation/").status_code == 302
     assert _actions(app)[-2:] == ["signin", "signout"]
@@ -126,10 +120,9 @@ def test_lockout_after_repeated_failures_with_a_time(app: Flask, client: FlaskCl
 def test_lockout_message_in_spanish(app: Flask, client: FlaskClient) -> None:
     email = make_user(app, "moderator")
     for _ in range(accounts.MAX_FAILURES):
-        token = client.get("/es/staff/login").get_data(as_text=True).split(
-            'name="csrf_token" type="hidden" value="')[1].split('"')[0]
         response = client.post("/es/staff/login", data={
-            "email": email, "password": "wrong-password-123", "csrf_token": token})
+            "email": email, "password": "wrong-password-123",
+            "csrf_token": csrf_token(client, "/es/staff/login")})
     assert "Demasiados intentos fallidos" in response.get_data(as_text=True)
 
 
@@ -145,11 +138,10 @@ def test_disabled_account_cannot_sign_in_and_loses_its_session(
 
 def test_next_parameter_only_goes_to_this_site(app: Flask, client: FlaskClient) -> None:
     email = make_user(app, "moderator")
-    token = client.get("/en/staff/login").get_data(as_text=True).split(
-        'name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(
         "/en/staff/login?next=https://evil.example/steal",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        data={"email": email, "password": PASSWORD,
+              "csrf_token": csrf_token(client, "/en/staff/login")},
     )
     assert response.headers["Location"].endswith("/en/moderation/")
 
@@ -159,15 +151,11 @@ def test_audit_trail_refuses_update_and_delete(app: Flask, client: FlaskClient) 
     from sqlalchemy.exc import DatabaseError
 
     sign_in(client, make_user(app, "moderator"))
-    with app.app_context():
-        for statement in ("UPDATE audit_events SET actor = 'someone else'",
-                          "DELETE FROM audit_events"):
-            session = new_session()
-            with pytest.raises(DatabaseError, match="append-only"):
-                session.execute(text(statement))
-                session.commit()
-            session.rollback()
-            session.close()
+    for statement in ("UPDATE audit_events SET actor = 'someone else'",
+                      "DELETE FROM audit_events"):
+        with db_session(app) as session, pytest.raises(DatabaseError, match="append-only"):
+            session.execute(text(statement))
+            session.commit()
     assert _actions(app) == ["user.create", "signin"]
 
 

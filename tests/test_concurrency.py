@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal.models import CommentPeriod, Submission
+from tests.conftest import db_session
 
 WORKERS = 4
 EACH = 25
@@ -56,10 +57,6 @@ def test_concurrent_writers_are_all_stored(app: Flask, open_period: CommentPerio
         seen.append(errors.get())
     assert seen == []
     assert all(p.exitcode == 0 for p in procs)
-    from portal.db import new_session
-
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         total = session.scalar(select(func.count()).select_from(Submission))
-        session.close()
     assert total == WORKERS * EACH

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from portal.models import CommentPeriod
-from tests.conftest import make_user, post_comment, sign_in
+from portal.models import CommentPeriod, Submission
+from tests.conftest import db_session, make_user, post_comment, sign_in
 
 
 @pytest.mark.parametrize(
@@ -40,15 +41,8 @@ def test_nul_bytes_in_a_comment_are_dropped_not_fatal(
         client, "es", open_period.slug, body="Energía\x00 limpia", name="A\x00na"
     )
     assert response.status_code == 303
-    from sqlalchemy import select
-
-    from portal.db import new_session
-    from portal.models import Submission
-
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         stored = session.scalars(select(Submission)).one()
-        session.close()
     assert (stored.body, stored.name) == ("Energía limpia", "Ana")
 
 

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from portal.cli import alembic_config
 from portal.db import Base, include_in_autogenerate, make_engine
-from tests.conftest import TEST_DB_ENV
 
-SCHEMA = "migration_check"
-
-
-@pytest.fixture()
-def scratch_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database apart from the one the other tests share."""
-    url = os.environ.get(TEST_DB_ENV)
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    sep = "&" if "?" in url else "?"
-    yield f"{url}{sep}options=-csearch_path%3D{SCHEMA}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    engine.dispose()
+# `scratch_url` (tests/conftest.py): an empty database apart from the one the other tests share.
 
 
 def test_head_matches_the_models(scratch_url: str) -> None:

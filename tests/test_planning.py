@@ -14,10 +14,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal.db import new_session, write_session
+from portal.db import write_session
 from portal.models import AuditEvent, CommentPeriod, Submission, SubmissionTheme, Theme
-from portal.services import audit, moderation, themes
-from tests.conftest import add_submission, make_period, make_user, sign_in
+from tests.conftest import (
+    add_submission,
+    csrf_from,
+    db_session,
+    make_period,
+    make_user,
+    publish,
+    sign_in,
+)
 
 TRICKY = (
     'Línea 1, "comillas", coma\nLínea 2 \u200f\u05e9\u05dc\u05d5\u05dd\u200f emoji 🚚🇲🇽 energía'
@@ -53,8 +60,7 @@ def themed_period(app: Flask) -> CommentPeriod:
 
 
 def _theme_codes(app: Flask, submission_id: int, confirmed: bool) -> set[str]:
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         rows = (
             session.execute(
                 select(Theme.code)
@@ -69,15 +75,7 @@ def _theme_codes(app: Flask, submission_id: int, confirmed: bool) -> set[str]:
             .scalars()
             .all()
         )
-        session.close()
-        return set(rows)
-
-
-def _publish(app: Flask, submission_id: int) -> None:
-    with app.app_context(), write_session() as session:
-        submission = session.get(Submission, submission_id)
-        themes.confirm_suggestions_if_unreviewed(session, submission, audit.CLI)
-        moderation.publish(session, submission, audit.CLI)
+    return set(rows)
 
 
 @pytest.fixture()
@@ -112,8 +110,7 @@ def corpus(app: Flask, themed_period: CommentPeriod) -> dict[str, tuple[int, str
         ),
         "pending": add_submission(app, themed_period, body="Energía pendiente."),
     }
-    for key in ("es_energy", "en_truck", "uncovered", "tricky"):
-        _publish(app, made[key][0])
+    publish(app, *(made[key][0] for key in ("es_energy", "en_truck", "uncovered", "tricky")))
     return made
 
 
@@ -134,12 +131,10 @@ def test_moderator_confirms_or_changes_themes_when_publishing(
     sign_in(client, make_user(app, "moderator"))
     review = client.get(f"/en/moderation/submissions/{sid}").get_data(as_text=True)
     assert "Suggested; matched:" in review
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         energy_id = session.scalar(select(Theme.id).where(Theme.code == "energy"))
-        session.close()
     assert re.search(rf'value="{energy_id}"[^>]*checked', review)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', review).group(1)
+    token = csrf_from(review)
     response = client.post(
         f"/en/moderation/submissions/{sid}/publish",
         data={"csrf_token": token, "version": 1, "themes": [energy_id]},
@@ -153,10 +148,8 @@ def test_moderator_confirms_or_changes_themes_when_publishing(
         data={"csrf_token": token, "version": 1, "themes": ["x"]},
     )
     assert bad.status_code == 400
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         assert session.get(Submission, sid2).status == "pending"
-        session.close()
 
 
 @pytest.fixture()
@@ -286,10 +279,8 @@ def test_contacts_only_for_admins_and_audited(
     sign_in(admin, make_user(app, "admin"))
     text = _export(admin, themed_period, "csv", contacts="1").get_data(as_text=True)
     assert "Email address" in text and "ana@example.org" in text
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
-        session.close()
     assert [e.actor for e in events] == ["admin@example.org"]
     assert json.loads(events[0].after)["include_email"] is True
 
@@ -349,13 +340,8 @@ def test_admin_edits_a_theme_and_it_is_audited(app: Flask, themed_period: Commen
     sign_in(admin, make_user(app, "admin"))
     page = admin.get("/es/planning/themes").get_data(as_text=True)
     assert "Taxonomía de temas" in page
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         theme_id = session.scalar(select(Theme.id).where(Theme.code == "energy"))
-        session.close()
-    token = re.search(r'name="t\d+-csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', page
-    )
     data = {
         f"t{theme_id}-{k}": v
         for k, v in {
@@ -364,7 +350,7 @@ def test_admin_edits_a_theme_and_it_is_audited(app: Flask, themed_period: Commen
             "keywords_en": "energy, power",
             "keywords_es": "energía",
             "active": "y",
-            "csrf_token": token.group(1),
+            "csrf_token": csrf_from(page),
         }.items()
     }
     assert admin.post(f"/es/planning/themes/{theme_id}", data=data).status_code == 303
@@ -373,14 +359,12 @@ def test_admin_edits_a_theme_and_it_is_audited(app: Flask, themed_period: Commen
     assert response.status_code == 422 and "Escriba una etiqueta." in response.get_data(
         as_text=True
     )
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         assert session.get(Theme, theme_id).label_es == "Energía y electricidad"
-        assert (
-            session.scalar(select(AuditEvent.action).where(AuditEvent.action == "theme.update"))
-            == "theme.update"
-        )
-        session.close()
+        updates = session.scalars(
+            select(AuditEvent.subject_id).where(AuditEvent.action == "theme.update")
+        ).all()
+    assert updates == [str(theme_id)]  # the refused change left no trace
 
 
 def test_resuggest_after_keywords_change_keeps_confirmed_themes(
@@ -388,7 +372,7 @@ def test_resuggest_after_keywords_change_keeps_confirmed_themes(
 ) -> None:
     pending, _ = add_submission(app, themed_period, body="Broadband internet for the border.")
     confirmed, _ = add_submission(app, themed_period, body="Broadband and energy.")
-    _publish(app, confirmed)
+    publish(app, confirmed)
     assert _theme_codes(app, pending, confirmed=False) == set()
     with app.app_context(), write_session() as session:
         energy = session.scalar(select(Theme).where(Theme.code == "energy"))

@@ -8,14 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.db import write_session
-from portal.seed import seed
-
-
-@pytest.fixture()
-def seeded(app: Flask) -> None:
-    with app.app_context(), write_session() as session:
-        seed(session)
+# `seeded` (tests/conftest.py): what `flask seed` makes, three pillars with an open period each.
 
 
 @pytest.mark.parametrize(

@@ -14,27 +14,19 @@ from sqlalchemy import func, select
 from portal.db import new_session
 from portal.models import CommentPeriod, Submission
 from portal.services import submissions
-from tests.conftest import csrf_token, make_period, post_comment, valid_comment
+from tests.conftest import csrf_token, db_session, make_period, post_comment, valid_comment
 
 TRACKING_RE = re.compile(r"HLED-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 
 
 def count_submissions(app: Flask) -> int:
-    with app.app_context():
-        session = new_session()
-        try:
-            return session.scalar(select(func.count()).select_from(Submission)) or 0
-        finally:
-            session.close()
+    with db_session(app) as session:
+        return session.scalar(select(func.count()).select_from(Submission)) or 0
 
 
 def stored(app: Flask) -> Submission:
-    with app.app_context():
-        session = new_session()
-        try:
-            return session.scalars(select(Submission)).one()
-        finally:
-            session.close()
+    with db_session(app) as session:
+        return session.scalars(select(Submission)).one()
 
 
 def test_spanish_comment_gets_a_receipt_that_stays_reachable(

@@ -23,7 +23,6 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from portal.db import write_session
-from portal.seed import seed
 from portal.services import consultations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +91,6 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture()
-def seeded(app: Flask) -> None:
-    with app.app_context(), write_session() as session:
-        seed(session)
 
 
 @dataclass
@@ -224,8 +217,8 @@ class Consultation:
 def consultation(app: Flask, seeded: None) -> Consultation:
     """The seeded period with pending, published (themes confirmed) and rejected comments."""
     from portal.models import Submission
-    from portal.services import audit, moderation, themes
-    from tests.conftest import add_submission, make_user
+    from portal.services import audit, moderation
+    from tests.conftest import add_submission, make_user, publish
 
     with app.app_context(), write_session() as session:
         period = consultations.period_by_key(session, PERIOD)
@@ -263,11 +256,8 @@ def consultation(app: Flask, seeded: None) -> Consultation:
         planner=make_user(app, "planner"),
         admin=make_user(app, "admin"),
     )
+    publish(app, made.published_es[0], made.published_en[0])
     with app.app_context(), write_session() as session:
-        for submission_id, _ in (made.published_es, made.published_en):
-            submission = session.get(Submission, submission_id)
-            themes.confirm_suggestions_if_unreviewed(session, submission, audit.CLI)
-            moderation.publish(session, submission, audit.CLI)
         moderation.reject(session, session.get(Submission, made.rejected[0]), audit.CLI,
                           "off_topic", "Su comentario no trata de este pilar.")
     return made
