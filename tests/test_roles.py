@@ -1,41 +1,81 @@
-"""Every staff route, for anonymous visitors and each role: sign-in, 403, or allowed."""
+"""Every staff route, for anonymous visitors and each role: sign-in, 403, or the route's answer."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from portal.models import CommentPeriod
-from tests.conftest import add_submission, make_user, sign_in
+from portal.db import write_session
+from portal.models import AuditEvent, CommentPeriod, Submission, SubmissionTheme, Theme
+from portal.seed import seed_themes
+from tests.conftest import add_submission, csrf_token, db_session, make_user, sign_in
 
-# endpoint -> (method, roles allowed besides admin)
-STAFF_ROUTES: dict[str, tuple[str, set[str]]] = {
-    "moderation.queue": ("GET", {"moderator"}),
-    "moderation.review": ("GET", {"moderator"}),
-    "moderation.bulk": ("POST", {"moderator"}),
-    "moderation.publish": ("POST", {"moderator"}),
-    "moderation.reject": ("POST", {"moderator"}),
-    "moderation.edit": ("POST", {"moderator"}),
-    "moderation.save_themes": ("POST", {"moderator"}),
-    "planning.index": ("GET", {"planner"}),
-    "planning.summary": ("GET", {"planner"}),
-    "planning.export": ("GET", {"planner"}),
-    "planning.theme_list": ("GET", set()),
-    "planning.theme_update": ("POST", set()),
-    "admin.home": ("GET", set()),
+
+@dataclass(frozen=True)
+class Route:
+    """What a role allowed on a route gets back: a page, or the route's answer to a harmless
+    form (a wrong version, nothing selected, an empty label), which changes nothing."""
+
+    roles: frozenset[str]  # besides admin, who may do everything
+    status: int
+    text: str
+    form: dict[str, object] = field(default_factory=dict)
+
+
+MODERATOR = frozenset({"moderator"})
+PLANNER = frozenset({"planner"})
+ADMIN_ONLY: frozenset[str] = frozenset()
+
+STAFF_ROUTES: dict[tuple[str, str], Route] = {
+    ("moderation.queue", "GET"): Route(MODERATOR, 200, "Moderation queue"),
+    ("moderation.review", "GET"): Route(MODERATOR, 200, "Cruces fronterizos"),
+    ("moderation.bulk", "POST"): Route(
+        MODERATOR, 400, "Nothing selected", {"action": "publish"}
+    ),
+    ("moderation.publish", "POST"): Route(
+        MODERATOR, 409, "Another moderator changed comment", {"version": 999}
+    ),
+    ("moderation.reject", "POST"): Route(
+        MODERATOR, 409, "Another moderator changed comment", {"version": 999, "reason": "spam"}
+    ),
+    ("moderation.edit", "POST"): Route(
+        MODERATOR, 409, "Another moderator changed comment",
+        {"version": 999, "public_body": "Changed."},
+    ),
+    ("moderation.save_themes", "POST"): Route(
+        MODERATOR, 400, "The request could not be understood", {"version": 1, "themes": "x"}
+    ),
+    ("planning.index", "GET"): Route(PLANNER, 200, "Planning summaries"),
+    ("planning.summary", "GET"): Route(PLANNER, 200, "Energy and connectivity"),
+    ("planning.export", "GET"): Route(PLANNER, 200, "Tracking number"),
+    ("planning.theme_list", "GET"): Route(ADMIN_ONLY, 200, "Theme taxonomy"),
+    ("planning.theme_list", "POST"): Route(
+        ADMIN_ONLY, 422, "Enter a label.", {"new-code": "", "new-label_en": ""}
+    ),
+    ("planning.theme_update", "POST"): Route(
+        ADMIN_ONLY, 422, "Enter a label.", {"t{theme}-label_en": "", "t{theme}-label_es": ""}
+    ),
+    ("admin.home", "GET"): Route(ADMIN_ONLY, 200, "1 comments awaiting review."),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 
 
 def test_matrix_covers_every_staff_route(app: Flask) -> None:
-    staff = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith(STAFF_PREFIXES)}
+    staff = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(STAFF_PREFIXES)
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
     assert staff == set(STAFF_ROUTES), "add new staff routes to STAFF_ROUTES"
 
 
-def _url(app: Flask, endpoint: str, submission_id: int) -> str:
+def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values: dict[str, object] = {"lang": "en"}
     if "submission_id" in rule.arguments:
@@ -43,37 +83,60 @@ def _url(app: Flask, endpoint: str, submission_id: int) -> str:
     if "kind" in rule.arguments:
         values.update(kind="periods", slug="energy-2026")
     if "theme_id" in rule.arguments:
-        values["theme_id"] = 1
+        values["theme_id"] = theme_id
     if endpoint == "planning.export":
         values["format"] = "csv"
     with app.test_request_context():
-        from flask import url_for
-
         return url_for(endpoint, **values)
+
+
+def _snapshot(app: Flask, submission_id: int) -> tuple[object, ...]:
+    """What a harmless form must leave as it was."""
+    with db_session(app) as session:
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        confirmed = session.scalars(
+            select(SubmissionTheme.theme_id).where(
+                SubmissionTheme.submission_id == submission_id, SubmissionTheme.confirmed
+            )
+        ).all()
+        labels = session.execute(select(Theme.code, Theme.label_en).order_by(Theme.id)).all()
+        return (submission.status, submission.version, submission.public_body, confirmed,
+                [tuple(row) for row in labels])
 
 
 @pytest.mark.parametrize("who", ["anonymous", "moderator", "planner", "admin"])
 def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     submission_id, _ = add_submission(app, open_period)
+    with app.app_context(), write_session() as session:
+        seed_themes(session)
+    with db_session(app) as session:
+        theme_id = session.scalars(select(Theme.id).order_by(Theme.id)).first()
+    assert theme_id is not None
+    before = _snapshot(app, submission_id)
     client: FlaskClient = app.test_client()
     if who != "anonymous":
         assert sign_in(client, make_user(app, who)).status_code == 302
-    # Signed-in staff find a token in the sign-out form on every page; visitors on the form.
-    page = client.get("/en/" if who != "anonymous" else "/en/staff/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    for endpoint, (method, roles) in STAFF_ROUTES.items():
-        url = _url(app, endpoint, submission_id)
+    # Staff find a token in the sign-out form on every page; visitors on the sign-in form.
+    token = csrf_token(client, "/en/" if who != "anonymous" else "/en/staff/login")
+    for (endpoint, method), route in STAFF_ROUTES.items():
+        url = _url(app, endpoint, submission_id, theme_id)
         if method == "GET":
             response = client.get(url)
         else:
-            # A harmless body: a wrong version or nothing selected, so nothing is decided.
-            assert token
-            data = {"csrf_token": token.group(1), "version": 999}
-            response = client.post(url, data=data)
+            data = {key.format(theme=theme_id): value for key, value in route.form.items()}
+            response = client.post(url, data={"csrf_token": token, **data})
+        seen = (endpoint, method, response.status_code)
         if who == "anonymous":
-            assert response.status_code == 302, endpoint
-            assert "/staff/login" in response.headers["Location"], endpoint
-        elif who == "admin" or who in roles:
-            assert response.status_code not in (302, 401, 403), (endpoint, response.status_code)
+            assert response.status_code == 302, seen
+            assert "/staff/login" in response.headers["Location"], seen
+        elif who == "admin" or who in route.roles:
+            assert response.status_code == route.status, seen
+            assert route.text in response.get_data(as_text=True), seen
         else:
-            assert response.status_code == 403, (endpoint, response.status_code)
+            assert response.status_code == 403, seen
+    assert _snapshot(app, submission_id) == before
+    with db_session(app) as session:
+        actions = set(session.scalars(select(AuditEvent.action)))
+    # Only signing in and the export (which is always recorded) leave a trace.
+    assert actions <= {"user.create", "signin", "export"}
