@@ -269,9 +269,3 @@ def test_oversized_request_gets_413_page(
     assert response.status_code == 413
     assert "Lo que envió es demasiado grande" in response.get_data(as_text=True)
     assert count_submissions(app) == 0
-
-
-def test_tracking_numbers_are_unique_and_unguessable() -> None:
-    numbers = {submissions.new_tracking_number() for _ in range(5000)}
-    assert len(numbers) == 5000
-    assert all(TRACKING_RE.fullmatch(n) for n in numbers)
