@@ -190,6 +190,14 @@ def public_paths(lang: str, tracking: str) -> dict[str, str]:
     }
 
 
+# What each named page of `public_paths` and `staff_paths` answers; every other one is a 200.
+NOT_200 = {"receipt not found": 404, "page not found": 404, "reading room, unusable search": 400}
+
+
+def expected_status(name: str) -> int:
+    return NOT_200.get(name, 200)
+
+
 # Staff pages and the reading room: a consultation with comments in every state.
 
 ENERGY_BODY = (

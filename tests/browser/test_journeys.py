@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     PILLAR,
     TRACKING_PATTERN,
     Contexts,
+    expected_status,
     public_paths,
     sent_comment,
 )
@@ -224,7 +225,7 @@ def test_no_console_errors_or_csp_violations_on_any_page(
         tracking = sent_comment(app, lang)
         for name, path in public_paths(lang, tracking).items():
             response = page.goto(path)
-            assert response is not None, name
+            assert response is not None and response.status == expected_status(name), name
             # The stylesheet applied (nothing refused it): the header is dark blue.
             assert page.locator(".site-header").evaluate(
                 "el => getComputedStyle(el).backgroundColor"
@@ -254,14 +255,15 @@ def test_phone_pages_do_not_scroll_sideways(
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
 
-    page.goto(f"/{lang}/")
-    check("home")
-    page.goto(f"/{lang}/pillars/{PILLAR}")
-    check("pillar")
-    page.goto(f"/{lang}/periods/{PERIOD}")
-    check("period")
-    page.goto(f"/{lang}/periods/{PERIOD}/comment")
-    check("comment form")
+    def visit(name: str, path: str) -> None:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, name
+        check(name)
+
+    visit("home", f"/{lang}/")
+    visit("pillar", f"/{lang}/pillars/{PILLAR}")
+    visit("period", f"/{lang}/periods/{PERIOD}")
+    visit("comment form", f"/{lang}/periods/{PERIOD}/comment")
     with page.expect_navigation():
         page.locator("button[type=submit]").click()
     check("comment form with errors")
@@ -277,8 +279,7 @@ def test_phone_pages_do_not_scroll_sideways(
         page.locator("button[type=submit]").click()
     expect(page.locator(".tracking")).to_have_text(re.compile(TRACKING_PATTERN))
     check("receipt")
-    page.goto(f"/{lang}/receipts")
-    check("check a receipt")
+    visit("check a receipt", f"/{lang}/receipts")
     wide = {name: size for name, size in seen.items() if size[0] > size[1]}
     assert not wide, f"pages wider than the phone ([scrollWidth, clientWidth]): {wide}"
     assert all(size[1] == 360 for size in seen.values()), seen

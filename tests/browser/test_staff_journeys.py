@@ -116,7 +116,8 @@ def test_staff_pages_and_reading_room_fit_a_phone(
             "planning summary": f"/{lang}/planning/periods/{PERIOD}",
         }
         for name, path in paths.items():
-            page.goto(path)
+            response = page.goto(path)
+            assert response is not None and response.status == 200, name
             seen[f"{lang} {name}"] = page_size(page)
     wide = {name: size for name, size in seen.items() if size[0] > size[1]}
     assert not wide, f"pages wider than the phone ([scrollWidth, clientWidth]): {wide}"
