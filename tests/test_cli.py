@@ -48,9 +48,10 @@ def test_seed_demo_adds_comments_in_both_languages(app: Flask, runner) -> None: 
     assert languages == {"en", "es"}
 
 
-def test_seed_demo_rejects_a_negative_count(runner) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_rejects_a_negative_count(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["seed", "--demo", "-3"])
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "Invalid value for '--demo'" in result.output
+    assert _count(app, Pillar) == 0 and _count(app, Submission) == 0
 
 
 def _flask_db_current(url: str) -> str:

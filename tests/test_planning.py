@@ -179,10 +179,29 @@ def test_summary_in_spanish_counts_confirmed_published_themes(
 def test_summary_by_docket_identifier_and_by_pillar(
     planner: FlaskClient, themed_period: CommentPeriod, corpus: dict[str, tuple[int, str]]
 ) -> None:
-    assert planner.get(f"/en/planning/periods/{themed_period.docket_id}").status_code == 200
-    assert planner.get("/en/planning/pillars/competitiveness").status_code == 200
-    assert planner.get("/en/planning/periods/nope").status_code == 404
-    assert planner.get("/en/planning/").status_code == 200
+    by_slug = planner.get(f"/en/planning/periods/{themed_period.slug}").get_data(as_text=True)
+    by_docket = planner.get(f"/en/planning/periods/{themed_period.docket_id}")
+    assert by_docket.status_code == 200
+    html = by_docket.get_data(as_text=True)
+    assert "<h1>Energy and connectivity</h1>" in html
+    assert "2 published comments (50%)" in html and corpus["uncovered"][1] in html
+    # The same summary, whichever key names the period (only the export form's address differs).
+    def body(page: str) -> str:
+        return page.split('id="export-heading"', 1)[1].split("</section>", 1)[1]
+
+    assert body(html) == body(by_slug)
+    by_pillar = planner.get("/en/planning/pillars/competitiveness")
+    assert by_pillar.status_code == 200
+    html = by_pillar.get_data(as_text=True)
+    assert "<h1>Competitiveness</h1>" in html and themed_period.docket_id in html
+    assert "2 published comments (50%)" in html  # its only period's comments
+    missing = planner.get("/en/planning/periods/nope")
+    assert missing.status_code == 404 and "Page not found" in missing.get_data(as_text=True)
+    index = planner.get("/en/planning/")
+    assert index.status_code == 200
+    html = index.get_data(as_text=True)
+    assert f'href="/en/planning/periods/{themed_period.slug}"' in html
+    assert 'href="/en/planning/pillars/competitiveness"' in html
 
 
 def _export(client: FlaskClient, period: CommentPeriod, fmt: str, **args: str):  # type: ignore[no-untyped-def]
@@ -232,6 +251,7 @@ def test_json_export_is_documented_shape_and_round_trips(
     assert data["summary"]["totals"] == {"pending": 1, "published": 4, "rejected": 0}
     energy = next(t for t in data["summary"]["themes"] if t["code"] == "energy")
     assert energy["count"] == 2 and energy["share"] == 0.5
+    assert energy["quotes"], "no excerpt for a theme with comments"
     for quote in energy["quotes"]:
         row = next(r for r in data["rows"] if r["tracking_number"] == quote["tracking_number"])
         assert quote["text"] in row["text"]
@@ -291,11 +311,19 @@ def test_unknown_format_and_empty_period(
     bad = _export(planner, themed_period, "pdf")
     assert bad.status_code == 400 and "Unknown export format" in bad.get_data(as_text=True)
     empty = make_period(app, slug="empty-period")
+    exported = {}
     for fmt in ("csv", "json", "xlsx", "html"):
-        assert _export(planner, empty, fmt).status_code == 200
-    rows = list(csv.reader(io.StringIO(_export(planner, empty, "csv").get_data(as_text=True))))
-    assert len(rows) == 1  # the headings only
-    assert json.loads(_export(planner, empty, "json").get_data(as_text=True))["rows"] == []
+        response = _export(planner, empty, fmt)
+        assert response.status_code == 200, fmt
+        exported[fmt] = response.data
+    rows = list(csv.reader(io.StringIO(exported["csv"].decode("utf-8-sig"))))
+    assert rows == [rows[0]] and rows[0][0] == "Tracking number"  # the headings only
+    assert json.loads(exported["json"])["rows"] == []
+    book = openpyxl.load_workbook(io.BytesIO(exported["xlsx"]), read_only=True)
+    comments = list(book["Comments"].iter_rows(values_only=True))
+    assert len(comments) == 1 and comments[0][0] == "Tracking number"
+    report = exported["html"].decode("utf-8")
+    assert '<html lang="en">' in report and "Energy and connectivity" in report
 
 
 def test_cli_export_every_format(
@@ -320,11 +348,18 @@ def test_cli_export_every_format(
             ]
         )
         assert result.exit_code == 0, result.output
-        assert out.stat().st_size > 0
+    published = {corpus[k][1] for k in ("es_energy", "en_truck", "uncovered", "tricky")}
     rows = list(
         csv.DictReader(io.StringIO((tmp_path / "export.csv").read_text(encoding="utf-8")[1:]))
     )
-    assert len(rows) == 4 and "Temas" in rows[0]
+    assert {r["Número de seguimiento"] for r in rows} == published and "Temas" in rows[0]
+    data = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert {r["tracking_number"] for r in data["rows"]} == published
+    book = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True)
+    assert book.sheetnames == ["Resumen", "Temas", "Comentarios"]
+    assert {r[0] for r in list(book["Comentarios"].iter_rows(values_only=True))[1:]} == published
+    report = (tmp_path / "export.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in report and corpus["es_energy"][1] in report
     missing = runner.invoke(
         args=["export", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv")]
     )
@@ -332,7 +367,8 @@ def test_cli_export_every_format(
     wrong = runner.invoke(
         args=["export", themed_period.slug, "--format", "pdf", "-o", str(tmp_path / "x.pdf")]
     )
-    assert wrong.exit_code == 2
+    assert wrong.exit_code == 2 and "'pdf' is not one of" in wrong.output
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.csv").exists()
 
 
 def test_admin_edits_a_theme_and_it_is_audited(app: Flask, themed_period: CommentPeriod) -> None:

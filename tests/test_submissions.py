@@ -162,6 +162,7 @@ def test_twenty_thousand_characters_with_crlf_newlines_are_accepted(
 ) -> None:
     body = ("a" * 99 + "\r\n") * 200  # 20,000 characters as the browser counts them
     assert post_comment(client, "en", open_period.slug, body=body).status_code == 303
+    assert stored(app).body == body
 
 
 @pytest.mark.parametrize(
