@@ -19,7 +19,7 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -43,8 +43,31 @@ def pytest_configure(config: pytest.Config) -> None:
         compile_catalogs(CHECKOUT / "translations", CHECKOUT / "translations", only_stale=True)
 
 
+def postgresql_url() -> str | None:
+    """The PostgreSQL database of this test process, or None to test on SQLite.
+
+    Under pytest-xdist each worker gets a database of its own beside the one named in
+    PORTAL_TEST_DATABASE_URL (test_gw0, test_gw1...), made on first use, so workers never
+    empty each other's tables.
+    """
+    url = os.environ.get(TEST_DB_ENV)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def database_url(tmp_dir: Path) -> str:
-    return os.environ.get(TEST_DB_ENV) or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    return postgresql_url() or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
 def _recreate_schema(url: str, schema: str, *, keep: bool = True) -> None:
@@ -79,7 +102,7 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
     On SQLite a new file; on PostgreSQL a schema of its own in the test database, which the URL
     puts first on the search path.
     """
-    url = os.environ.get(TEST_DB_ENV)
+    url = postgresql_url()
     if not url:
         yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
         return
