@@ -70,7 +70,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_SUBMIT": os.environ.get("PORTAL_RATELIMIT_SUBMIT", "20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "DOCKET_PREFIX": "HLED",
+        "DOCKET_PREFIX": os.environ.get("PORTAL_DOCKET_PREFIX", "HLED"),
+        # Uploaded files, outside the web root: period documents under periods/ (and comment
+        # attachments in a folder of their own).
+        "UPLOAD_DIR": os.environ.get("PORTAL_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
+        "DOCUMENT_MAX_BYTES": int(os.environ.get("PORTAL_DOCUMENT_MAX_BYTES",
+                                                 str(10 * 1024 * 1024))),
     }
     config.update(overrides)
     return config

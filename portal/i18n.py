@@ -7,13 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, get_timezone_name
+from babel.dates import format_date, format_time, format_timedelta, get_timezone_name
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
 from werkzeug.exceptions import NotFound
 
+from portal import zones
 from portal.extensions import babel
 from portal.models.labels import labeled_enums
+from portal.models.types import utcnow
 
 
 def current_lang() -> str:
@@ -65,12 +67,54 @@ def format_instant(value: datetime, zone: str = "UTC") -> str:
     return f"{combined} ({zone_text})"
 
 
-def format_short(value: datetime, zone: str = "UTC") -> str:
-    """A compact instant for tables: date and time in the reader's language, in UTC."""
+def _combine(locale: Locale, width: str, date_text: str, time_text: str) -> str:
+    pattern = str(locale.datetime_formats[width]).replace("'", "")
+    return pattern.replace("{1}", date_text).replace("{0}", time_text)
+
+
+def format_local(value: datetime) -> str:
+    """The instant in the reader's natural zone (Washington on English pages, Mexico City on
+    Spanish ones), in full, with the zone named: "Tuesday, March 3, 2026 at 5:00 PM Washington
+    time"."""
+    locale = Locale.parse(str(get_locale()))
+    zone = zones.natural_zone(current_lang())
     local = value.astimezone(ZoneInfo(zone))
-    return format_datetime(local, "short", tzinfo=local.tzinfo, locale=str(get_locale())) + (
-        " UTC" if zone == "UTC" else ""
-    )
+    text = _combine(locale, "long", format_date(local, "full", locale=locale),
+                    format_time(local, "short", locale=locale))
+    return f"{text} {zones.ZONE_NAMES[zone]}"
+
+
+def format_other(value: datetime) -> str:
+    """The same instant in the other country's capital, shorter: the time, and the date too
+    when it falls on another day there: "4:00 PM Mexico City time"."""
+    locale = Locale.parse(str(get_locale()))
+    lang = current_lang()
+    here = value.astimezone(ZoneInfo(zones.natural_zone(lang)))
+    zone = zones.other_zone(lang)
+    there = value.astimezone(ZoneInfo(zone))
+    text = format_time(there, "short", locale=locale)
+    if there.date() != here.date():
+        text = _combine(locale, "long", format_date(there, "full", locale=locale), text)
+    return f"{text} {zones.ZONE_NAMES[zone]}"
+
+
+def format_short(value: datetime, zone: str | None = None) -> str:
+    """Staff pages' one format: date and time in the reader's natural zone (or the one given),
+    with the zone named: "Mar 3, 2026, 5:00 PM Washington time"."""
+    locale = Locale.parse(str(get_locale()))
+    zone = zone or zones.natural_zone(current_lang())
+    local = value.astimezone(ZoneInfo(zone))
+    text = _combine(locale, "medium", format_date(local, "medium", locale=locale),
+                    format_time(local, "short", locale=locale))
+    name = zones.ZONE_NAMES.get(zone) or zones.ANNOUNCE_ZONES.get(zone) or zone
+    return f"{text} {name}"
+
+
+def format_countdown(until: datetime, now: datetime | None = None) -> str:
+    """How long until the instant, in words: "in 3 days", "dentro de 5 horas"."""
+    delta = until - (now or utcnow())
+    return format_timedelta(delta, granularity="minute", threshold=0.9, add_direction=True,
+                            locale=Locale.parse(str(get_locale())))
 
 
 def init_app(app: Flask) -> None:
@@ -90,6 +134,10 @@ def init_app(app: Flask) -> None:
             "switch_url": switch_url,
             "format_instant": format_instant,
             "format_short": format_short,
+            "format_local": format_local,
+            "format_other": format_other,
+            "format_countdown": format_countdown,
+            "zone_names": zones.ANNOUNCE_ZONES,
             "format_number": format_decimal,
             "format_percent": format_percent,
             "url_endpoints": current_app.view_functions,

@@ -1,7 +1,9 @@
 """The one place that turns untrusted text into safe HTML; bleach stays behind this module.
 
 Comments are plain text: markup is shown as typed, never executed. Links become clickable with
-rel="nofollow ugc". bleach is slow, so callers store the result once, when text is saved.
+rel="nofollow ugc". Staff texts (period descriptions, outcome pages) are Markdown, rendered by
+markdown-it-py, then cleaned with an allowlist. bleach is slow, so callers store the result
+once, when text is saved.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 
 import bleach
 from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -39,3 +42,36 @@ def render_text(text: str) -> str:
         linked = _linker.linkify(escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return "\n".join(paragraphs)
+
+
+# Markdown written by staff (period descriptions, outcome pages): CommonMark without raw HTML,
+# then an allowlist, so a pasted <script> or an onclick cannot survive whoever typed it.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+MARKDOWN_TAGS = frozenset({
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
+    "h2", "h3", "h4",
+})
+_HEADING = re.compile(r"<(/?)h1>")
+
+
+def _safe_attribute(tag: str, name: str, value: str) -> bool:
+    if tag != "a":
+        return False
+    if name == "href":
+        return value.startswith(("http:", "https:", "mailto:", "/", "#"))
+    return name == "title"
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> safe HTML: only the tags above, links to the web or mail only.
+
+    A page already has its own h1, so a "# heading" in the text becomes an h2.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    html = _HEADING.sub(r"<\1h2>", _markdown.render(text))
+    return bleach.clean(
+        html, tags=MARKDOWN_TAGS, attributes=_safe_attribute,
+        protocols={"http", "https", "mailto"}, strip=True,
+    ).strip()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.cli import alembic_config
 from portal.db import Base, make_engine, new_session, write_session
-from portal.models import CommentPeriod, Pillar
+from portal.models import CommentPeriod, Pillar, Question
 from portal.models.types import utcnow
 from portal.resources import CHECKOUT, compile_catalogs
 from portal.seed import seed
@@ -172,12 +172,16 @@ def make_period(
             pillar=pillar, slug=slug,
             docket_id=consultations.next_docket_id(session, opens.year),
             title_en="Energy and connectivity", title_es="Energía y conectividad",
+            summary_en="Energy across the border.", summary_es="Energía en la frontera.",
             description_en="Tell us about energy.", description_es="Díganos sobre energía.",
-            questions_en="What helps?\nWhat hurts?", questions_es="¿Qué ayuda?\n¿Qué estorba?",
+            questions=[Question(position=1, text_en="What helps?", text_es="¿Qué ayuda?"),
+                       Question(position=2, text_en="What hurts?", text_es="¿Qué estorba?")],
             opens_at=opens, closes_at=opens + lasts,
         )
         session.add(period)
         session.flush()
+        for question in period.questions:
+            session.expunge(question)
         session.expunge(period)
         return period
 

@@ -265,7 +265,7 @@ def test_xlsx_export_opens_with_openpyxl(
     response = _export(planner, themed_period, "xlsx", language="es")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-    assert book.sheetnames == ["Resumen", "Temas", "Comentarios"]
+    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios"]
     rows = list(book["Comentarios"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[0] == "Número de seguimiento"

@@ -72,8 +72,8 @@ def test_period_page_shows_questions_dates_and_docket(client: FlaskClient, seede
     html = client.get("/es/periods/competitiveness-connectivity").get_data(as_text=True)
     assert "¿Qué fomentaría una mayor inversión en ambos sentidos?" in html
     assert re.search(r"HLED-\d{4}-0001", html)
-    # Dates in Spanish with the zone named.
-    assert "hora estándar oriental" in html or "hora de verano oriental" in html
+    # Dates in Spanish, in Mexico City time, with Washington time beside them.
+    assert "hora de la Ciudad de México" in html and "hora de Washington" in html
     assert "/es/periods/competitiveness-connectivity/comment" in html
 
 

@@ -28,6 +28,8 @@ class Route:
 
 MODERATOR = frozenset({"moderator"})
 PLANNER = frozenset({"planner"})
+COORDINATOR = frozenset({"coordinator"})
+OUTCOMES = frozenset({"planner", "coordinator"})
 ADMIN_ONLY: frozenset[str] = frozenset()
 
 STAFF_ROUTES: dict[tuple[str, str], Route] = {
@@ -59,7 +61,39 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ("planning.theme_update", "POST"): Route(
         ADMIN_ONLY, 422, "Enter a label.", {"t{theme}-label_en": "", "t{theme}-label_es": ""}
     ),
+    ("moderation.send_back", "POST"): Route(
+        MODERATOR, 409, "Another moderator changed comment", {"version": 999, "reason": "Why."}
+    ),
+    ("planning.outcome_editor", "GET"): Route(OUTCOMES, 200, "What we heard"),
+    # The period is open: no outcome yet.
+    ("planning.outcome_editor", "POST"): Route(
+        OUTCOMES, 422, "once the period has closed", {"summary_en": "Heard.", "action": "save"}
+    ),
     ("admin.home", "GET"): Route(ADMIN_ONLY, 200, "1 comments awaiting review."),
+    ("admin.periods_list", "GET"): Route(COORDINATOR, 200, "New comment period"),
+    ("admin.period_new", "GET"): Route(COORDINATOR, 200, "Create the comment period"),
+    ("admin.period_new", "POST"): Route(COORDINATOR, 422, "Enter the title in English."),
+    ("admin.period_manage", "GET"): Route(COORDINATOR, 200, "Extend the deadline"),
+    ("admin.period_edit", "GET"): Route(COORDINATOR, 200, "Edit the comment period"),
+    ("admin.period_edit", "POST"): Route(COORDINATOR, 422, "Enter the title in English."),
+    ("admin.period_extend", "POST"): Route(
+        COORDINATOR, 422, "Enter a date and time like",
+        {"extend-csrf_token": "{token}", "extend-closes_at": "soon"},
+    ),
+    ("admin.period_close", "POST"): Route(
+        COORDINATOR, 422, "Say in English why the period closes early.",
+        {"close-csrf_token": "{token}"},
+    ),
+    ("admin.period_reopen", "POST"): Route(
+        COORDINATOR, 422, "Only a closed period can be reopened.",
+        {"reopen-csrf_token": "{token}", "reopen-reopen_until": "2030-01-01T00:00"},
+    ),
+    # Someone commented: never deleted.
+    ("admin.period_delete", "POST"): Route(COORDINATOR, 409, "can never be deleted"),
+    ("admin.document_add", "POST"): Route(
+        COORDINATOR, 422, "Give the address of the official notice", {"doc-csrf_token": "{token}"}
+    ),
+    ("admin.document_remove", "POST"): Route(COORDINATOR, 404, "Page not found"),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 
@@ -75,9 +109,15 @@ def test_matrix_covers_every_staff_route(app: Flask) -> None:
     assert staff == set(STAFF_ROUTES), "add new staff routes to STAFF_ROUTES"
 
 
-def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int) -> str:
+def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values: dict[str, object] = {"lang": "en"}
+    if "period_id" in rule.arguments:
+        values["period_id"] = period_id
+    if "document_id" in rule.arguments:
+        values["document_id"] = 1
+    if "slug" in rule.arguments and "kind" not in rule.arguments:
+        values["slug"] = "energy-2026"
     if "submission_id" in rule.arguments:
         values["submission_id"] = submission_id
     if "kind" in rule.arguments:
@@ -105,7 +145,7 @@ def _snapshot(app: Flask, submission_id: int) -> tuple[object, ...]:
                 [tuple(row) for row in labels])
 
 
-@pytest.mark.parametrize("who", ["anonymous", "moderator", "planner", "admin"])
+@pytest.mark.parametrize("who", ["anonymous", "moderator", "planner", "coordinator", "admin"])
 def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     submission_id, _ = add_submission(app, open_period)
     with app.app_context(), write_session() as session:
@@ -120,11 +160,13 @@ def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     # Staff find a token in the sign-out form on every page; visitors on the sign-in form.
     token = csrf_token(client, "/en/" if who != "anonymous" else "/en/staff/login")
     for (endpoint, method), route in STAFF_ROUTES.items():
-        url = _url(app, endpoint, submission_id, theme_id)
+        url = _url(app, endpoint, submission_id, theme_id, open_period.id)
         if method == "GET":
             response = client.get(url)
         else:
-            data = {key.format(theme=theme_id): value for key, value in route.form.items()}
+            # Forms with a prefix carry the token under their own name ("{token}").
+            data = {key.format(theme=theme_id): value.format(token=token)
+                    if isinstance(value, str) else value for key, value in route.form.items()}
             response = client.post(url, data={"csrf_token": token, **data})
         seen = (endpoint, method, response.status_code)
         if who == "anonymous":

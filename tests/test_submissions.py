@@ -115,9 +115,12 @@ def test_individual_needs_no_organization(
     assert stored(app).organization is None
 
 
+# The period asks questions: a comment needs an answer or the general comment.
+NOTHING_WRITTEN = ("Answer at least one question or write a general comment.",
+                   "Responda al menos una pregunta o escriba un comentario general.")
 BAD_INPUTS = [
-    ({"body": ""}, "body", "Write your comment.", "Escriba su comentario."),
-    ({"body": "   \n  "}, "body", "Write your comment.", "Escriba su comentario."),
+    ({"body": ""}, "body", *NOTHING_WRITTEN),
+    ({"body": "   \n  "}, "body", *NOTHING_WRITTEN),
     ({"body": "x" * 20001}, "body", "the limit is 20,000", "el límite es 20"),
     ({"email": "not-an-email"}, "email", "Enter an email address like",
      "Escriba un correo electrónico como"),

@@ -16,3 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
 @role_required(Role.ADMIN)
 def home() -> str:
     return render_template("admin/home.html", counts=moderation.status_counts(get_session()))
+
+
+# The period pages live in the same blueprint, in a module of their own.
+from portal.admin import periods as _periods  # noqa: E402,F401

@@ -44,12 +44,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _home_for(user: User) -> str:
-    """Where each role works: moderators the queue, planners the summaries, admins a page
-    that links every staff area."""
+    """Where each role works: moderators the queue, planners the summaries, coordinators the
+    comment periods, admins a page that links every staff area."""
     if user.role is Role.MODERATOR:
         return url_for("moderation.queue")
     if user.role is Role.PLANNER:
         return url_for("planning.index")
+    if user.role is Role.COORDINATOR:
+        return url_for("admin.periods_list")
     return url_for("admin.home")
 
 

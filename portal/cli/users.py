@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 
 from portal.db import write_session
 
-group = AppGroup("users", help="Staff accounts: moderators, planners and admins.")
-ROLES = click.Choice(["moderator", "planner", "admin"])
+group = AppGroup("users", help="Staff accounts: moderators, planners, coordinators and admins.")
+ROLES = click.Choice(["moderator", "planner", "coordinator", "admin"])
 
 
 def _fail(exc: Exception) -> None:

@@ -1,9 +1,20 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
-from portal.models.consultation import CommentPeriod, PeriodState, Pillar
+from portal.models.consultation import (
+    CommentPeriod,
+    Docket,
+    PeriodChange,
+    PeriodChangeKind,
+    PeriodState,
+    Pillar,
+    Question,
+)
+from portal.models.documents import DocumentKind, PeriodDocument
 from portal.models.labels import LabeledEnum
+from portal.models.outcome import OutcomeRevision
 from portal.models.staff import AuditAction, AuditEvent, Role, User
 from portal.models.submission import (
+    Answer,
     Country,
     Flag,
     Language,
@@ -17,6 +28,14 @@ from portal.models.submission import (
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "Answer",
+    "Docket",
+    "DocumentKind",
+    "OutcomeRevision",
+    "PeriodChange",
+    "PeriodChangeKind",
+    "PeriodDocument",
+    "Question",
     "AuditAction",
     "AuditEvent",
     "LabeledEnum",

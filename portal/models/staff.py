@@ -17,6 +17,8 @@ from portal.models.types import UTCDateTime, code_column, utcnow
 class Role(LabeledEnum):
     MODERATOR = "moderator", _l("Moderator")
     PLANNER = "planner", _l("Planner")
+    # Runs consultations: comment periods, their questions and documents, outcome pages.
+    COORDINATOR = "coordinator", _l("Coordinator")
     ADMIN = "admin", _l("Administrator")
 
 
@@ -37,7 +39,18 @@ class AuditAction(LabeledEnum):
     USER_DISABLE = "user.disable", _l("Account disabled")
     THEME_CREATE = "theme.create", _l("Theme added")
     THEME_UPDATE = "theme.update", _l("Theme edited")
+    SUBMISSION_RETURN = "submission.return", _l("Returned to the queue")
     EXPORT = "export", _l("Export")
+    PERIOD_CREATE = "period.create", _l("Comment period created")
+    PERIOD_UPDATE = "period.update", _l("Comment period edited")
+    PERIOD_EXTEND = "period.extend", _l("Deadline extended")
+    PERIOD_CLOSE = "period.close", _l("Closed early")
+    PERIOD_REOPEN = "period.reopen", _l("Reopened")
+    PERIOD_DELETE = "period.delete", _l("Comment period deleted")
+    DOCUMENT_ADD = "period.document_add", _l("Document added")
+    DOCUMENT_REMOVE = "period.document_remove", _l("Document removed")
+    OUTCOME_SAVE = "outcome.save", _l("Outcome draft saved")
+    OUTCOME_PUBLISH = "outcome.publish", _l("Outcome published")
 
 
 class User(UserMixin, Base):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
-from portal.models.consultation import CommentPeriod
+from portal.models.consultation import CommentPeriod, Question
 from portal.models.labels import LabeledEnum
 from portal.models.types import UTCDateTime, code_column
 
@@ -115,6 +115,29 @@ class Submission(Base):
     reject_note: Mapped[str | None] = mapped_column(Text)
 
     period: Mapped[CommentPeriod] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Answer.question_id",
+    )
+
+    @property
+    def sorted_answers(self) -> list[Answer]:
+        return sorted(self.answers, key=lambda a: a.question.position)
+
+    @property
+    def shown_answers(self) -> list[Answer]:
+        """The answers the public may read: public versions, none a moderator withheld."""
+        return [a for a in self.sorted_answers if a.shown_text.strip()]
+
+    @property
+    def full_text(self) -> str:
+        """The general comment and every answer as received, for language and theme detection."""
+        return "\n\n".join(t for t in [self.body, *(a.text for a in self.sorted_answers)] if t)
+
+    @property
+    def shown_full_text(self) -> str:
+        """What the public reads, the general comment and the answers, as one text."""
+        parts = [self.shown_body, *(a.shown_text for a in self.sorted_answers)]
+        return "\n\n".join(t for t in parts if t.strip())
 
     @property
     def flag_list(self) -> list[Flag]:
@@ -132,6 +155,35 @@ class Submission(Base):
         return self.public_body if self.public_body is not None else self.body
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Answer(Base):
+    """A comment's answer to one question of its period: exactly as received, and the public
+    version a moderator edited (None: the original is public; "": withheld from the public)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("submission_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = mapped_column(Text)
+    public_text: Mapped[str | None] = mapped_column(Text)
+    public_text_html: Mapped[str | None] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship(lazy="selectin")
+
+    @property
+    def shown_text(self) -> str:
+        return self.public_text if self.public_text is not None else self.text
+
+    @property
+    def shown_text_html(self) -> str:
+        if self.public_text is not None and self.public_text_html is not None:
+            return self.public_text_html
+        return self.text_html
 
 
 class SubmissionCount(Base):

@@ -32,9 +32,18 @@ class EditForm(DecisionForm):
         description=_l(
             "What the public will read. Redact personal data or abuse; the original is kept."
         ),
+        # May be empty when an answer stays public; the service refuses an empty whole.
+        validators=[Length(max=20000, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class ReturnForm(DecisionForm):
+    reason = TextAreaField(
+        _l("Why it goes back to the queue"),
+        description=_l("For the moderators and the audit trail; the public does not see it."),
         validators=[
-            DataRequired(message=_l("The public version cannot be empty.")),
-            Length(max=20000, message=_l("Use at most %(max)d characters.")),
+            DataRequired(message=_l("Say why the comment goes back to the queue.")),
+            Length(max=2000, message=_l("Use at most %(max)d characters.")),
         ],
     )
 

@@ -13,7 +13,7 @@ from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
 from portal.i18n import current_lang
 from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
-from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm
+from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm, ReturnForm
 from portal.services import audit, consultations, moderation, themes
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
@@ -117,12 +117,17 @@ def _submission_or_404(submission_id: int) -> Submission:
 
 
 def _review(submission: Submission, reject_form: RejectForm | None = None,
-            edit_form: EditForm | None = None, status: int = 200) -> ResponseReturnValue:
+            edit_form: EditForm | None = None, status: int = 200,
+            return_form: ReturnForm | None = None,
+            answer_texts: dict[int, str] | None = None) -> ResponseReturnValue:
     db = get_session()
     reject_form = reject_form or RejectForm(version=submission.version)
     edit_form = edit_form or EditForm(
         version=submission.version, public_body=submission.shown_body
     )
+    return_form = return_form or ReturnForm(version=submission.version, formdata=None)
+    if answer_texts is None:
+        answer_texts = {a.id: a.shown_text for a in submission.answers}
     chosen = {row.theme_id: row for row in themes.of_submission(db, submission.id)}
     theme_options = themes.for_pillar(db, submission.period.pillar_id, active_only=False)
     reviewed = any(row.confirmed for row in chosen.values())
@@ -138,6 +143,8 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
         theme_names={t.id: t.label(current_lang()) for t in theme_options},
         reject_form=reject_form,
         edit_form=edit_form,
+        return_form=return_form,
+        answer_texts=answer_texts,
         publish_form=DecisionForm(version=submission.version, formdata=None),
     ), status
 
@@ -241,15 +248,49 @@ def reject(submission_id: int) -> ResponseReturnValue:
 def edit(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
     form = EditForm()
+    # One box per answer, "answer-<id>"; what is not sent stays as it is.
+    answers = {a.id: request.form[f"answer-{a.id}"].replace("\x00", "")
+               for a in submission.answers if f"answer-{a.id}" in request.form}
     if not form.validate_on_submit():
         if form.version.data is None:
             abort(400)
-        return _review(submission, edit_form=form, status=422)
+        return _review(submission, edit_form=form, status=422, answer_texts=answers or None)
+    if any(len(text) > 20000 for text in answers.values()):
+        form.public_body.errors = [_("An answer may have at most 20,000 characters.")]
+        return _review(submission, edit_form=form, status=422, answer_texts=answers)
+    db = get_session()
+    try:
+        moderation.edit_public_version(db, submission, current_actor(),
+                                       form.public_body.data or "",
+                                       expected_version=form.version.data,
+                                       public_answers=answers)
+    except moderation.InvalidDecisionError:
+        db.rollback()
+        form.public_body.errors = [_("The public version cannot be empty: keep the comment or "
+                                     "at least one answer.")]
+        return _review(submission, edit_form=form, status=422, answer_texts=answers)
+    except moderation.ConflictError:
+        return _conflict(submission)
+    except moderation.AlreadyDecidedError:
+        return _already_decided(submission)
+    flash(_("The public version was saved."), "success")
+    return redirect(url_for(".review", submission_id=submission.id), code=303)
+
+
+@bp.post("/submissions/<int:submission_id>/return")
+@role_required(*STAFF_ROLES)
+def send_back(submission_id: int) -> ResponseReturnValue:
+    submission = _submission_or_404(submission_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        if form.version.data is None:
+            abort(400)
+        return _review(submission, return_form=form, status=422)
     return _apply(
         submission,
-        lambda db: moderation.edit_public_version(
-            db, submission, current_actor(), form.public_body.data or "",
-            expected_version=form.version.data),
-        _("The public version was saved."),
+        lambda db: moderation.return_to_queue(db, submission, current_actor(),
+                                              form.reason.data or "",
+                                              expected_version=form.version.data),
+        _("Comment %(number)s is back in the queue.", number=submission.tracking_number),
         url_for(".review", submission_id=submission.id),
     )

@@ -134,3 +134,7 @@ def theme_update(theme_id: int) -> ResponseReturnValue:
                   keywords_es=form.keywords_es.data or "", active=bool(form.active.data))
     flash(_("Theme saved."), "success")
     return redirect(url_for(".theme_list"), code=303)
+
+
+# The outcome editor lives in the same blueprint, in a module of its own.
+from portal.planning import outcomes as _outcomes  # noqa: E402,F401

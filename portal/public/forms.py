@@ -11,12 +11,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from portal.forms import PortalForm, select_choices
-from portal.models import Country, Language, SubmitterType
+from portal.models import CommentPeriod, Country, Language, Question, SubmitterType
 
 MAX_BODY = 20000
+MAX_ANSWER = 20000
+
 
 def _normalized_length(text: str) -> int:
     # Browsers count a line break as one character but send it as CRLF.
@@ -69,12 +78,12 @@ class CommentForm(PortalForm):
             Length(max=300, message=_l("Use at most %(max)d characters.")),
         ],
     )
+    # Required unless the period asks questions and one is answered (validate_body).
     body = TextAreaField(
         _l("Your comment"),
         description=_l(
             "Up to 20,000 characters, in English or Spanish, whatever the page language."
         ),
-        validators=[DataRequired(message=_l("Write your comment."))],
     )
     written_language = SelectField(
         _l("Language of your comment"),
@@ -101,7 +110,24 @@ class CommentForm(PortalForm):
                 _l("Enter your organization's name, or choose “Individual” above.")
             )
 
+    questions: list[Question] = []
+
+    def answer_fields(self) -> list[tuple[Question, TextAreaField]]:
+        return [(q, self[f"answer_{q.id}"]) for q in self.questions]
+
+    def answers(self) -> list[tuple[Question, str]]:
+        """The answers written (whitespace alone is no answer), in question order."""
+        return [(q, f.data or "") for q, f in self.answer_fields() if (f.data or "").strip()]
+
     def validate_body(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip():
+            field.data = field.data or ""
+            if not self.questions:
+                raise StopValidation(_l("Write your comment."))
+            if not self.answers():
+                raise StopValidation(_l("Answer at least one question or write a general "
+                                        "comment."))
+            return
         length = _normalized_length(field.data or "")
         if length > MAX_BODY:
             raise ValidationError(
@@ -112,3 +138,37 @@ class CommentForm(PortalForm):
                     max=format_decimal(MAX_BODY),
                 )
             )
+
+
+def _check_answer(form: PortalForm, field: TextAreaField) -> None:
+    length = _normalized_length(field.data or "")
+    if length > MAX_ANSWER:
+        raise ValidationError(
+            _l(
+                "Your answer has %(length)s characters; the limit is %(max)s. Please shorten it.",
+                length=format_decimal(length),
+                max=format_decimal(MAX_ANSWER),
+            )
+        )
+
+
+def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> CommentForm:
+    """The comment form of a period: one optional answer box per question, then the general
+    comment (which is required only when the period asks nothing)."""
+
+    class PeriodCommentForm(CommentForm):
+        pass
+
+    for question in period.questions:
+        setattr(PeriodCommentForm, f"answer_{question.id}", TextAreaField(
+            f"{question.position}. {question.text(lang)}", validators=[_check_answer],
+        ))
+    form = PeriodCommentForm(**kwargs)
+    form.questions = list(period.questions)
+    if period.questions:
+        form.body.label.text = str(_l("General comment"))
+        form.body.description = _l(
+            "Optional if you answered a question. Up to 20,000 characters, in English or "
+            "Spanish, whatever the page language."
+        )
+    return form

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask import session as flask_session
@@ -29,8 +30,8 @@ from portal.models import (
     Submission,
     SubmitterType,
 )
-from portal.public.forms import CommentForm
-from portal.services import consultations, search, submissions
+from portal.public.forms import CommentForm, comment_form_for
+from portal.services import consultations, documents, outcomes, search, submissions
 from portal.services import reading_room as reading_room_service
 
 root_bp = Blueprint("root", __name__)
@@ -61,7 +62,9 @@ def home() -> str:
     session = get_session()
     pillars = consultations.pillars(session)
     periods = consultations.periods_open_first([p for pl in pillars for p in pl.periods])
-    return render_template("public/home.html", pillars=pillars, periods=periods)
+    return render_template("public/home.html", pillars=pillars, periods=periods,
+                           outcomes=outcomes.published_list(session),
+                           with_outcome=outcomes.published_period_ids(session))
 
 
 @bp.get("/pillars/<slug>")
@@ -83,7 +86,37 @@ def _period_or_404(slug: str) -> CommentPeriod:
 @bp.get("/periods/<slug>")
 def period(slug: str) -> str:
     found = _period_or_404(slug)
-    return render_template("public/period.html", period=found, state=found.state())
+    session = get_session()
+    return render_template(
+        "public/period.html", period=found, state=found.state(),
+        documents=documents.of_period(session, found.id),
+        outcome=outcomes.published(session, found),
+    )
+
+
+@bp.get("/periods/<slug>/outcome")
+def outcome(slug: str) -> str:
+    found = _period_or_404(slug)
+    published = outcomes.published(get_session(), found)
+    if published is None:
+        abort(404)  # a draft is for staff only
+    return render_template("public/outcome.html", period=found, outcome=published)
+
+
+@bp.get("/periods/<slug>/documents/<int:document_id>")
+def document(slug: str, document_id: int) -> ResponseReturnValue:
+    found = _period_or_404(slug)
+    wanted = next((d for d in documents.of_period(get_session(), found.id)
+                   if d.id == document_id and d.sha256), None)
+    if wanted is None or wanted.sha256 is None:
+        abort(404)
+    path = documents.path_of(current_app.config["UPLOAD_DIR"], wanted)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=wanted.file_name or "document.pdf", max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _render_form(
@@ -106,7 +139,7 @@ def _render_form(
 )
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
-    form = CommentForm()
+    form = comment_form_for(found, current_lang())
     if request.method == "GET" or found.state() is not PeriodState.OPEN:
         return _render_form(found, form)
     if not form.validate_on_submit():
@@ -128,6 +161,8 @@ def comment(slug: str) -> ResponseReturnValue:
                 consent_publish=bool(form.consent_publish.data),
                 declared_language=form.written_language.data or None,
                 honeypot=form.website.data or "",
+                answers=tuple(submissions.AnswerInput(q.id, q.position, text)
+                              for q, text in form.answers()),
             ),
             ui_language=current_lang(),
         )
@@ -160,7 +195,7 @@ def comment_form_after_csrf_error() -> ResponseReturnValue | None:
     found = consultations.period_by_slug(get_session(), (request.view_args or {}).get("slug", ""))
     if found is None:
         return None
-    form = CommentForm(meta={"csrf": True})
+    form = comment_form_for(found, current_lang(), meta={"csrf": True})
     g.csrf_expired = True
     return _render_form(found, form, status=400)
 

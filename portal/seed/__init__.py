@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import CommentPeriod, Pillar, Theme
+from portal.models import CommentPeriod, Pillar, Question, Theme
 from portal.models.types import utcnow
 from portal.seed import pillars as pillar_data
 from portal.seed import taxonomy
@@ -43,6 +43,9 @@ def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> 
             select(CommentPeriod.id).where(CommentPeriod.slug == period_spec["slug"])
         )
         if exists is None:
+            fields = {k: v for k, v in period_spec.items() if not k.startswith("questions_")}
+            questions = zip(period_spec["questions_en"].splitlines(),
+                            period_spec["questions_es"].splitlines(), strict=True)
             session.add(
                 CommentPeriod(
                     pillar=pillar,
@@ -50,13 +53,23 @@ def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> 
                     opens_at=opens,
                     closes_at=opens + timedelta(days=days_open),
                     timezone="America/New_York",
-                    **period_spec,
+                    summary_en=_first_sentence(period_spec["description_en"]),
+                    summary_es=_first_sentence(period_spec["description_es"]),
+                    questions=[Question(position=n, text_en=en, text_es=es)
+                               for n, (en, es) in enumerate(questions, start=1)],
+                    **fields,
                 )
             )
             session.flush()
             result.periods_added += 1
     result.themes_added = seed_themes(session)
     return result
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 def seed_themes(session: Session) -> int:

@@ -103,7 +103,41 @@ _FIELDS: dict[str, tuple[Any, type[LabeledEnum] | None]] = {
     "label_es": (_l("Label (Spanish)"), None),
     "keywords_en": (_l("Keywords (English)"), None),
     "keywords_es": (_l("Keywords (Spanish)"), None),
+    "return_reason": (_l("Reason for returning it to the queue"), None),
+    "pillar": (_l("Pillar"), None),
+    "slug": (_l("Address"), None),
+    "docket": (_l("Docket"), None),
+    "title_en": (_l("Title (English)"), None),
+    "title_es": (_l("Title (Spanish)"), None),
+    "summary_en": (_l("Summary (English)"), None),
+    "summary_es": (_l("Summary (Spanish)"), None),
+    "description_en": (_l("Description (English)"), None),
+    "description_es": (_l("Description (Spanish)"), None),
+    "opens_at": (_l("Opens"), None),
+    "closes_at": (_l("Closes"), None),
+    "timezone": (_l("Time zone"), None),
+    "questions_en": (_l("Questions (English)"), None),
+    "questions_es": (_l("Questions (Spanish)"), None),
+    "reason_en": (_l("Reason (English)"), None),
+    "reason_es": (_l("Reason (Spanish)"), None),
+    "document": (_l("Document"), None),
+    "url": (_l("Address of the notice"), None),
+    "file_name": (_l("File"), None),
+    "response_en": (_l("Response (English)"), None),
+    "response_es": (_l("Response (Spanish)"), None),
+    "revision": (_l("Revision"), None),
 }
+# Fields named with a number: "answer_2" is the public version of the answer to question 2.
+_NUMBERED = {"answer": _l("Public version of answer %(number)s")}
+
+
+def _field(key: str) -> tuple[Any, type[LabeledEnum] | None] | None:
+    if key in _FIELDS:
+        return _FIELDS[key]
+    stem, _, number = key.rpartition("_")
+    if stem in _NUMBERED and number.isdigit():
+        return _NUMBERED[stem] % {"number": number}, None
+    return None
 
 
 @dataclass(frozen=True)
@@ -118,11 +152,13 @@ def changes(event: AuditEvent, names: Mapping[int, str] | None = None) -> list[C
     names given, nothing as raw JSON. Fields that did not change are left out."""
     before, after = loads(event.before) or {}, loads(event.after) or {}
     found = []
-    for key in [k for k in _FIELDS if k in before or k in after]:
+    keys = [k for k in _FIELDS if k in before or k in after]
+    keys += sorted(k for k in {*before, *after} if k not in _FIELDS and _field(k) is not None)
+    for key in keys:
         old, new = before.get(key), after.get(key)
         if old == new and key in before:
             continue
-        label, enum = _FIELDS[key]
+        label, enum = _field(key)  # type: ignore[misc]  # keys above all have a field
         found.append(Change(str(label), _word(old, enum, names), _word(new, enum, names)))
     return found
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import CommentPeriod, PeriodState, Pillar
+from portal.models import CommentPeriod, Docket, PeriodState, Pillar
 from portal.models.types import utcnow
 
 _STATE_ORDER = {PeriodState.OPEN: 0, PeriodState.FORTHCOMING: 1, PeriodState.CLOSED: 2}
@@ -54,14 +55,43 @@ def period_by_key(session: Session, key: str) -> CommentPeriod | None:
     )
 
 
-def next_docket_id(session: Session, year: int, prefix: str = "HLED") -> str:
-    stem = f"{prefix}-{year}-"
-    count = session.scalar(
-        select(func.count())
-        .select_from(CommentPeriod)
-        .where(CommentPeriod.docket_id.like(stem + "%"))
+def docket_prefix() -> str:
+    from flask import current_app
+
+    return str(current_app.config.get("DOCKET_PREFIX") or "HLED")
+
+
+def proposed_docket_id(session: Session, year: int, prefix: str | None = None) -> str:
+    """The identifier the next period of that year would get (nothing is issued)."""
+    prefix = prefix or docket_prefix()
+    last = session.scalar(
+        select(func.max(Docket.number)).where(Docket.prefix == prefix, Docket.year == year)
     )
-    return f"{stem}{(count or 0) + 1:04d}"
+    return f"{prefix}-{year}-{(last or 0) + 1:04d}"
+
+
+def issue_docket_id(session: Session, docket_id: str, prefix: str, year: int,
+                    number: int) -> bool:
+    """Record an identifier as issued; False if it ever was (it is never given twice)."""
+    if session.get(Docket, docket_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Docket(docket_id=docket_id, prefix=prefix, year=year, number=number))
+    except IntegrityError:  # issued by a concurrent transaction meanwhile
+        return False
+    return True
+
+
+def next_docket_id(session: Session, year: int, prefix: str | None = None) -> str:
+    """Issue the next identifier of the year: PREFIX-YEAR-NNNN, the year's highest number + 1
+    over every identifier ever issued (a deleted period's identifier stays taken)."""
+    prefix = prefix or docket_prefix()
+    while True:
+        docket = proposed_docket_id(session, year, prefix)
+        number = int(docket.rsplit("-", 1)[1])
+        if issue_docket_id(session, docket, prefix, year, number):
+            return docket
 
 
 @dataclass(frozen=True)

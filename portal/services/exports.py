@@ -31,11 +31,13 @@ from portal.db import new_session
 from portal.exports import report
 from portal.exports.writers import SheetSpec, stream_csv, stream_json, write_xlsx
 from portal.models import (
+    Answer,
     AuditAction,
     CommentPeriod,
     Country,
     LabeledEnum,
     Language,
+    Question,
     Status,
     Submission,
     SubmissionTheme,
@@ -165,9 +167,10 @@ class Export:
         """
         options, ids = self.options, self.scope.period_ids
         opener: sessionmaker[Session] = current_app.extensions["portal_sessionmaker"]
-        labels = RowLabels.of(options)
+        with _session(opener) as session:
+            labels = RowLabels.of(options, question_columns(session, ids, options.lang))
         if options.fmt == "csv":
-            return _encoded(stream_csv(labels.headings, _values(options, _rows(
+            return _encoded(stream_csv(labels.headings, _values(labels, _rows(
                 opener, ids, options, labels, progress))))
         with _session(opener) as session:
             summary = summaries.summarize(session, self.scope.periods(session))
@@ -205,19 +208,62 @@ def _rows(opener: sessionmaker[Session], period_ids: Sequence[int], options: Exp
 
 
 @dataclass(frozen=True)
+class QuestionColumn:
+    """One column per question of the periods exported, after the comment text."""
+
+    question_id: int
+    position: int
+    docket: str
+    text: str  # in the export's language
+    heading: str
+
+    @property
+    def key(self) -> str:
+        return f"q:{self.question_id}"
+
+
+def question_columns(session: Session, period_ids: Sequence[int],
+                     lang: str) -> list[QuestionColumn]:
+    """The questions of the periods in order; headings "Q1: <question>", with the docket in
+    front when several periods are exported together."""
+    rows = session.execute(
+        select(Question, CommentPeriod.docket_id)
+        .join(CommentPeriod, CommentPeriod.id == Question.period_id)
+        .where(Question.period_id.in_(period_ids))
+        .order_by(CommentPeriod.opens_at, CommentPeriod.id, Question.position)
+    ).all()
+    several = len({docket for _, docket in rows}) > 1
+    columns = []
+    with force_locale(lang):
+        for question, docket in rows:
+            heading = gettext("Q%(number)s: %(question)s", number=question.position,
+                              question=question.text(lang))
+            columns.append(QuestionColumn(question.id, question.position, docket,
+                                          question.text(lang),
+                                          f"{docket} {heading}" if several else heading))
+    return columns
+
+
+@dataclass(frozen=True)
 class RowLabels:
     """Every text of an export in its language, looked up before rows are read."""
 
     headings: list[str]
+    keys: list[str]
     codes: dict[type[LabeledEnum], dict[str, str]]
+    questions: list[QuestionColumn]
 
     @classmethod
-    def of(cls, options: ExportOptions) -> RowLabels:
+    def of(cls, options: ExportOptions,
+           questions: Sequence[QuestionColumn] = ()) -> RowLabels:
         with force_locale(options.lang):
             return cls(
-                headings=[str(label) for _, label in options.columns()],
+                headings=[str(label) for _, label in options.columns()]
+                + [q.heading for q in questions],
+                keys=[key for key, _ in options.columns()] + [q.key for q in questions],
                 codes={enum: enum.labels() for enum in (Status, SubmitterType, Country,
                                                          Language)},
+                questions=list(questions),
             )
 
 
@@ -247,6 +293,7 @@ def iter_rows(
         select(CommentPeriod.id, CommentPeriod.docket_id).where(CommentPeriod.id.in_(period_ids))
     ).all())
     themes = {t.id: (t.code, t.label(options.lang)) for t in session.scalars(select(Theme))}
+    questions = {q.question_id: q for q in labels.questions}
     codes = labels.codes
     columns = [*_ROW_COLUMNS, Submission.email] if options.include_email else list(_ROW_COLUMNS)
     after = 0
@@ -268,6 +315,18 @@ def iter_rows(
             .order_by(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
         ):
             confirmed[submission_id].append(theme_id)
+        answers: dict[int, list[dict[str, object]]] = defaultdict(list)
+        if questions:
+            for submission_id, question_id, text, public_text in session.execute(
+                select(Answer.submission_id, Answer.question_id, Answer.text, Answer.public_text)
+                .where(Answer.submission_id.in_([r.id for r in batch]))
+            ):
+                shown = public_text if public_text is not None else text
+                question = questions.get(question_id)
+                if question is not None and shown.strip():
+                    answers[submission_id].append({
+                        "question_id": question_id, "position": question.position,
+                        "question": question.text, "text": shown})
         for r in batch:
             row_themes = [themes[t] for t in confirmed.get(r.id, ()) if t in themes]
             row: dict[str, object] = {
@@ -289,6 +348,7 @@ def iter_rows(
                 "theme_labels": [label for _, label in row_themes],
                 "subject": r.subject,
                 "text": r.public_body if r.public_body is not None else r.body,
+                "answers": sorted(answers.get(r.id, []), key=lambda a: a["position"]),  # type: ignore[arg-type, return-value]  # positions are ints
             }
             if options.include_email:
                 row["email"] = r.email
@@ -298,11 +358,18 @@ def iter_rows(
             progress(len(batch))
 
 
-def _values(options: ExportOptions, rows: Iterator[dict[str, object]]) -> Iterator[list[object]]:
-    """Rows as cells in the order of the headings; lists become "a; b"."""
-    keys = [key for key, _ in options.columns()]
+def _values(labels: RowLabels, rows: Iterator[dict[str, object]]) -> Iterator[list[object]]:
+    """Rows as cells in the order of the headings; lists become "a; b"; each answer goes in the
+    column of its question."""
+    keys = labels.keys
     for row in rows:
-        yield ["; ".join(v) if isinstance(v, list) else v for v in (row[k] for k in keys)]
+        answered = {f"q:{a['question_id']}": a["text"]
+                    for a in row["answers"]}  # type: ignore[attr-defined]  # a list of dicts
+        cells: list[object] = []
+        for key in keys:
+            value = answered.get(key, "") if key.startswith("q:") else row[key]
+            cells.append("; ".join(value) if isinstance(value, list) else value)
+        yield cells
 
 
 def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
@@ -336,6 +403,22 @@ def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
                             "whole_comment": q.whole} for q in t.quotes],
             }
             for t in summary.themes
+        ],
+        "questions": [
+            {
+                "question_id": q.question.id,
+                "position": q.question.position,
+                "docket": q.docket,
+                "text": q.question.text(lang),
+                "answered": q.answered,
+                "share": round(q.share, 4),
+                "themes": [{"code": t.code, "label": t.label(lang), "count": n}
+                           for t, n in q.themes],
+                "distinctive_terms": [term.term for term in q.terms],
+                "quotes": [{"tracking_number": x.tracking_number, "text": x.text,
+                            "whole_comment": x.whole} for x in q.quotes],
+            }
+            for q in summary.questions
         ],
         "uncovered": {"count": summary.uncovered_count,
                       "tracking_numbers": [s.tracking_number for s in summary.uncovered]},
@@ -379,7 +462,11 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
     with force_locale(options.lang):
         theme_headings = [gettext("Theme"), gettext("Comments"), gettext("Share of published"),
                           gettext("Distinctive terms"), gettext("Quotes")]
-        names = (gettext("Summary"), gettext("Themes"), gettext("Comments"))
+        names = (gettext("Summary"), gettext("Themes"), gettext("Comments"),
+                 gettext("Questions"))
+        question_headings = [gettext("Docket"), gettext("Question"), gettext("Answered"),
+                             gettext("Share of published"), gettext("Themes"),
+                             gettext("Distinctive terms"), gettext("Quotes")]
         summary_rows = _summary_rows(summary, summary.periods, options.lang)
     theme_rows = (
         [t.theme.label(options.lang), t.count, round(t.share, 4),
@@ -387,10 +474,18 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
          "\n\n".join(f"{q.text} ({q.tracking_number})" for q in t.quotes)]
         for t in summary.themes
     )
+    question_rows = (
+        [q.docket, f"{q.question.position}. {q.question.text(options.lang)}", q.answered,
+         round(q.share, 4), ", ".join(f"{t.label(options.lang)} ({n})" for t, n in q.themes),
+         ", ".join(term.term for term in q.terms),
+         "\n\n".join(f"{x.text} ({x.tracking_number})" for x in q.quotes)]
+        for q in summary.questions
+    )
     write_xlsx(path, [  # removes the file itself if writing fails
         SheetSpec(names[0], ["", ""], summary_rows),
         SheetSpec(names[1], theme_headings, theme_rows),
-        SheetSpec(names[2], labels.headings, _values(options, iter_rows(
+        *([SheetSpec(names[3], question_headings, question_rows)] if summary.questions else []),
+        SheetSpec(names[2], labels.headings, _values(labels, iter_rows(
             session, period_ids, options, labels, progress))),
     ])
     return path

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import sanitize
@@ -136,12 +137,15 @@ def get(session: Session, submission_id: int) -> Submission | None:
 
 
 def _snapshot(submission: Submission) -> dict[str, object]:
-    return {
+    snapshot: dict[str, object] = {
         "status": submission.status,
         "reject_reason": submission.reject_reason,
         "reject_note": submission.reject_note,
         "public_body": submission.public_body,
     }
+    for answer in submission.sorted_answers:  # "answer_2": public version of answer 2
+        snapshot[f"answer_{answer.question.position}"] = answer.public_text
+    return snapshot
 
 
 def _check_version(submission: Submission, expected_version: int | None) -> None:
@@ -218,12 +222,19 @@ def edit_public_version(
     actor: audit.Actor,
     public_body: str,
     expected_version: int | None = None,
+    public_answers: Mapping[int, str] | None = None,
 ) -> Submission:
-    """Set the text the public will read (redactions). The original stays as received."""
+    """Set the text the public will read (redactions): the general comment and, by answer id,
+    each answer ("" withholds an answer). The originals stay as received."""
     _check_version(submission, expected_version)
     if submission.status is Status.REJECTED:
         raise AlreadyDecidedError(submission)
-    if not public_body.strip():
+    public_answers = public_answers or {}
+    answers = submission.sorted_answers
+    if public_answers.keys() - {a.id for a in answers}:
+        raise InvalidDecisionError("unknown answer")
+    texts = [public_body] + [public_answers.get(a.id, a.shown_text) for a in answers]
+    if not any(t.strip() for t in texts):
         raise InvalidDecisionError("empty")
     before = _snapshot(submission)
     if public_body == submission.body:
@@ -232,11 +243,51 @@ def edit_public_version(
     else:
         submission.public_body = public_body
         submission.public_body_html = sanitize.render_text(public_body)
+    for answer in answers:
+        if answer.id not in public_answers:
+            continue
+        text = public_answers[answer.id]
+        same = text == answer.text
+        answer.public_text = None if same else text
+        answer.public_text_html = None if same else sanitize.render_text(text)
+    # An edit of the answers alone is still a change of the comment: its version moves on, so
+    # that another moderator's decision on the version before is refused.
+    flag_modified(submission, "public_body")
     _flush(session, submission)
     if submission.status is Status.PUBLISHED:
         search.index(session, submission)
     audit.record(session, actor, AuditAction.SUBMISSION_EDIT, "submission", submission.id,
                  before=before, after=_snapshot(submission))
+    return submission
+
+
+def return_to_queue(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    reason: str,
+    expected_version: int | None = None,
+) -> Submission:
+    """Send a published or rejected comment back to the queue, with the reason why. It leaves
+    the reading room and search at once; its receipt says "awaiting review" again."""
+    _check_version(submission, expected_version)
+    if submission.status is Status.PENDING:
+        raise AlreadyDecidedError(submission)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidDecisionError("reason")
+    before = _snapshot(submission)
+    was_published = submission.status is Status.PUBLISHED
+    submission.status = Status.PENDING
+    submission.decided_at = None
+    submission.decided_by_id = None
+    submission.reject_reason = None
+    submission.reject_note = None
+    _flush(session, submission)
+    if was_published:
+        search.unindex(session, submission.id)
+    audit.record(session, actor, AuditAction.SUBMISSION_RETURN, "submission", submission.id,
+                 before=before, after=_snapshot(submission) | {"return_reason": reason})
     return submission
 
 

@@ -2,7 +2,7 @@
 
 One interface over two engines: SQLite FTS5 (tokenizer folds accents) on the embedded default,
 PostgreSQL text search with both the English and the Spanish configuration in production. Only
-published comments are indexed, with their public text.
+published comments are indexed, with their public text: the general comment and the answers.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def parse(raw: str) -> list[list[str]]:
 
 
 def _public_text(submission: Submission) -> tuple[str, str]:
-    return submission.subject, submission.shown_body
+    """The subject, and the public versions of the general comment and of the answers."""
+    return submission.subject, submission.shown_full_text
 
 
 def index(session: Session, submission: Submission) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import sanitize
-from portal.models import CommentPeriod, Flag, PeriodState, Status, Submission
+from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
 from portal.services import language, themes
 from portal.text.folding import fold
@@ -31,6 +31,13 @@ class PeriodNotOpenError(Exception):
 
 
 @dataclass(frozen=True)
+class AnswerInput:
+    question_id: int
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
 class SubmissionInput:
     submitter_type: str
     organization: str | None
@@ -44,6 +51,11 @@ class SubmissionInput:
     declared_language: str | None = None
     # A field people never see; software that fills every field fills it.
     honeypot: str = ""
+    # Answers to the period's questions; only the ones written.
+    answers: tuple[AnswerInput, ...] = ()
+
+    def full_text(self) -> str:
+        return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)] if t.strip())
 
 
 def new_tracking_number() -> str:
@@ -68,6 +80,10 @@ def canonical_record(period_docket: str, data: SubmissionInput, received_at: dat
     record = asdict(data)
     record.pop("declared_language")
     record.pop("honeypot")
+    answers = record.pop("answers")
+    if answers:
+        # Only comments with answers carry the key: older receipts keep their exact bytes.
+        record["answers"] = sorted(answers, key=lambda a: a["position"])
     record["period"] = period_docket
     record["received_at"] = received_at.isoformat()
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -89,6 +105,8 @@ def canonical_for(submission: Submission) -> str:
         subject=submission.subject,
         body=submission.body,
         consent_publish=submission.consent_publish,
+        answers=tuple(AnswerInput(a.question_id, a.question.position, a.text)
+                      for a in submission.sorted_answers),
     )
     return canonical_record(submission.period.docket_id, data, submission.received_at)
 
@@ -107,7 +125,7 @@ def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print
     flags = []
     if data.honeypot.strip():
         flags.append(Flag.HONEYPOT)
-    if len(_LINK.findall(data.body)) >= MANY_LINKS:
+    if len(_LINK.findall(data.full_text())) >= MANY_LINKS:
         flags.append(Flag.MANY_LINKS)
     repeated = session.scalar(
         select(Submission.id)
@@ -131,8 +149,14 @@ def submit(
     state = period.state(now)
     if state is not PeriodState.OPEN:
         raise PeriodNotOpenError(period, state)
+    asked = {q.id: q for q in period.questions}
+    if any(a.question_id not in asked or asked[a.question_id].position != a.position
+           for a in data.answers):
+        raise ValueError("an answer to a question the period does not ask")
+    if not data.full_text().strip():
+        raise ValueError("neither a comment nor an answer")
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
-    lang, source = language.resolve(data.declared_language, data.body)
+    lang, source = language.resolve(data.declared_language, data.full_text())
     tracking = new_tracking_number()
     while session.scalar(select(Submission.id).where(Submission.tracking_number == tracking)):
         tracking = new_tracking_number()
@@ -155,8 +179,10 @@ def submit(
         received_at=now,
         digest=digest_of(canonical_record(period.docket_id, data, now)),
         status=Status.PENDING,
+        answers=[Answer(question_id=a.question_id, text=a.text,
+                        text_html=sanitize.render_text(a.text)) for a in data.answers],
     )
-    submission.text_fingerprint = fingerprint(data.body)
+    submission.text_fingerprint = fingerprint(data.full_text())
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
     session.flush()

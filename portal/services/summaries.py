@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, and_, cast, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from portal.models import CommentPeriod, Status, Submission, SubmissionTheme, Theme
+from portal.models import Answer, CommentPeriod, Status, Submission, SubmissionTheme, Theme
+from portal.services import question_summaries
 from portal.services import themes as theme_service
 from portal.text.excerpts import excerpt
 from portal.text.terms import DistinctiveTerm, TermCounter
@@ -60,6 +61,7 @@ class Summary:
     uncovered: list[Submission]
     over_time: list[tuple[date, int]]
     terms_sampled: int
+    questions: list[question_summaries.QuestionSummary] = field(default_factory=list)
 
 
 def _published(period_ids: Sequence[int]) -> ColumnElement[bool]:
@@ -118,7 +120,7 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
     )
     quotes = []
     for submission, matched in rows:
-        text = submission.shown_body
+        text = submission.shown_full_text
         terms = [m.strip() for m in matched.split(",") if m.strip()] or [theme.label_en]
         quoted = excerpt(text, terms)
         quotes.append(Quote(submission.tracking_number, quoted, quoted.strip() == text.strip(),
@@ -148,9 +150,20 @@ def _terms(session: Session, period_ids: Sequence[int]) -> tuple[TermCounter, in
     groups: dict[int, list[int]] = defaultdict(list)
     for submission_id, theme_id in theme_rows:
         groups[submission_id].append(theme_id)
+    # The public versions of the answers count with their comment's text.
+    answers: dict[int, list[str]] = defaultdict(list)
+    for submission_id, text in session.execute(
+        select(Answer.submission_id, func.coalesce(Answer.public_text, Answer.text))
+        .where(Answer.submission_id.in_(select(recent.c.id)))
+        .order_by(Answer.submission_id, Answer.question_id)
+    ):
+        answers[submission_id].append(text)
     sampled = 0
     for sid, body, public_body, lang in session.execute(query.execution_options(yield_per=500)):
-        counter.add(public_body if public_body is not None else body, lang, groups.get(sid, ()))
+        text = public_body if public_body is not None else body
+        if sid in answers:
+            text = "\n\n".join(t for t in [text, *answers[sid]] if t.strip())
+        counter.add(text, lang, groups.get(sid, ()))
         sampled += 1
     return counter, sampled
 
@@ -204,4 +217,5 @@ def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
         by_language=_split(session, period_ids, Submission.language),
         themes=summaries, uncovered_count=uncovered_count, uncovered=uncovered,
         over_time=_over_time(session, period_ids), terms_sampled=sampled,
+        questions=question_summaries.summarize(session, periods, published),
     )

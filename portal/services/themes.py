@@ -40,7 +40,8 @@ def suggest(session: Session, submission: Submission, pillar_id: int) -> list[Su
     """Store the themes the matcher finds in the comment (replacing earlier suggestions)."""
     themes = for_pillar(session, pillar_id)
     by_code = {t.code: t for t in themes}
-    suggestions = suggest_themes(submission.body, submission.language, _keywords(themes))
+    # The general comment and the answers alike.
+    suggestions = suggest_themes(submission.full_text, submission.language, _keywords(themes))
     existing = {
         row.theme_id: row
         for row in session.scalars(

@@ -79,7 +79,12 @@ def test_spanish_journey_from_home_to_a_receipt_that_stays_reachable(
     page.keyboard.type("Nuevo León")
     tab_to(page, label("Asunto"))
     page.keyboard.type("Cruces fronterizos")
-    body = page.get_by_role("textbox", name="Su comentario")
+    # The period asks three questions, each with its own box, before the general comment.
+    answers = page.get_by_role("group", name="Preguntas").get_by_role("textbox")
+    expect(answers).to_have_count(3)
+    for index in range(3):
+        tab_to(page, answers.nth(index))
+    body = page.get_by_role("textbox", name="Comentario general")
     tab_to(page, body)
     page.keyboard.type(SPANISH_BODY)
     tab_to(page, label("Idioma de su comentario"))
@@ -166,12 +171,12 @@ def test_errors_are_summarised_focused_and_linked_to_their_fields(
 
     # What the user typed is still there; correcting part of it keeps the rest too.
     expect(page.get_by_label("Estado o provincia")).to_have_value("Nuevo León")
-    page.get_by_role("textbox", name="Su comentario").fill(SPANISH_BODY)
+    page.get_by_role("textbox", name="Comentario general").fill(SPANISH_BODY)
     with page.expect_navigation():
         page.get_by_role("button", name="Enviar comentario").click()
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary a[href='#body']")).to_have_count(0)
-    expect(page.get_by_role("textbox", name="Su comentario")).to_have_value(SPANISH_BODY)
+    expect(page.get_by_role("textbox", name="Comentario general")).to_have_value(SPANISH_BODY)
     expect(page.get_by_label("Estado o provincia")).to_have_value("Nuevo León")
 
 

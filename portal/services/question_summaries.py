@@ -1,0 +1,149 @@
+"""Per question of a period: how many answered, the themes of those who did, the words their
+answers use more than the rest, and representative answers quoted exactly.
+
+Counts are SQL aggregates over published comments; terms and quotes read answer texts (public
+versions) from a bounded sample, like the theme summary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from portal.models import (
+    Answer,
+    CommentPeriod,
+    Question,
+    Status,
+    Submission,
+    SubmissionTheme,
+    Theme,
+)
+from portal.text.excerpts import excerpt
+from portal.text.folding import tokens
+from portal.text.terms import DistinctiveTerm, TermCounter
+
+TERM_SAMPLE = 20000
+QUOTE_CANDIDATES = 200
+QUOTES_PER_QUESTION = 3
+THEMES_PER_QUESTION = 5
+
+
+@dataclass
+class AnswerQuote:
+    tracking_number: str
+    text: str
+    whole: bool
+    language: str
+    submitter_type: str
+    country: str
+
+
+@dataclass
+class QuestionSummary:
+    question: Question
+    docket: str
+    answered: int = 0
+    share: float = 0.0  # of published comments
+    themes: list[tuple[Theme, int]] = field(default_factory=list)
+    terms: list[DistinctiveTerm] = field(default_factory=list)
+    quotes: list[AnswerQuote] = field(default_factory=list)
+
+
+_SHOWN = func.coalesce(Answer.public_text, Answer.text)
+
+
+def _answered(period_ids: Sequence[int]) -> ColumnElement[bool]:
+    """Answers of published comments that the public can read (not withheld)."""
+    return and_(Submission.period_id.in_(period_ids), Submission.status == Status.PUBLISHED,
+                _SHOWN != "")
+
+
+def summarize(session: Session, periods: Sequence[CommentPeriod],
+              published: int) -> list[QuestionSummary]:
+    period_ids = [p.id for p in periods]
+    dockets = {p.id: p.docket_id for p in periods}
+    questions = list(session.scalars(
+        select(Question).where(Question.period_id.in_(period_ids))
+        .order_by(Question.period_id, Question.position)))
+    if not questions:
+        return []
+    base = select(Answer.question_id).join(Submission, Submission.id == Answer.submission_id)
+    counts: dict[int, int] = dict(session.execute(
+        base.add_columns(func.count()).where(_answered(period_ids)).group_by(Answer.question_id)
+    ).all())
+    theme_counts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for question_id, theme_id, n in session.execute(
+        base.add_columns(SubmissionTheme.theme_id, func.count())
+        .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
+        .where(_answered(period_ids), SubmissionTheme.confirmed.is_(True))
+        .group_by(Answer.question_id, SubmissionTheme.theme_id)
+    ):
+        theme_counts[question_id].append((theme_id, n))
+    themes = {t.id: t for t in session.scalars(select(Theme))}
+    counter = _terms(session, period_ids) if published else TermCounter()
+    result = []
+    for question in questions:
+        n = counts.get(question.id, 0)
+        ranked = sorted(theme_counts.get(question.id, []), key=lambda tn: (-tn[1], tn[0]))
+        terms = counter.distinctive(question.id, top=8) if n else []
+        result.append(QuestionSummary(
+            question=question, docket=dockets[question.period_id], answered=n,
+            share=(n / published) if published else 0.0,
+            themes=[(themes[tid], c) for tid, c in ranked[:THEMES_PER_QUESTION] if tid in themes],
+            terms=terms, quotes=_quotes(session, question, terms) if n else [],
+        ))
+    return result
+
+
+def _terms(session: Session, period_ids: Sequence[int]) -> TermCounter:
+    """Answers grouped by question, against the other answers and the general comments."""
+    counter = TermCounter()
+    recent = (select(Submission.id).where(Submission.period_id.in_(period_ids),
+                                          Submission.status == Status.PUBLISHED)
+              .order_by(Submission.id.desc()).limit(TERM_SAMPLE).subquery())
+    for body, public_body, lang in session.execute(
+        select(Submission.body, Submission.public_body, Submission.language)
+        .where(Submission.id.in_(select(recent.c.id))).execution_options(yield_per=500)
+    ):
+        text = public_body if public_body is not None else body
+        if text.strip():
+            counter.add(text, lang)
+    for question_id, text, lang in session.execute(
+        select(Answer.question_id, _SHOWN, Submission.language)
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(Submission.id.in_(select(recent.c.id)), _SHOWN != "")
+        .execution_options(yield_per=500)
+    ):
+        counter.add(text, lang, (question_id,))
+    return counter
+
+
+def _quotes(session: Session, question: Question,
+            terms: Sequence[DistinctiveTerm]) -> list[AnswerQuote]:
+    """The recent answers that use most of the question's distinctive terms, quoted around
+    them (the longest first when no term stands out)."""
+    rows = session.execute(
+        select(Submission.tracking_number, _SHOWN, Submission.language,
+               Submission.submitter_type, Submission.country)
+        .join(Answer, Answer.submission_id == Submission.id)
+        .where(Answer.question_id == question.id, Submission.status == Status.PUBLISHED,
+               _SHOWN != "")
+        .order_by(Submission.id.desc()).limit(QUOTE_CANDIDATES)
+    ).all()
+    wanted = {w for t in terms for w in tokens(t.term)}
+
+    def score(text: str) -> tuple[int, int]:
+        return len(wanted & set(tokens(text))), min(len(text), 600)
+
+    ranked = sorted(rows, key=lambda r: score(r[1]), reverse=True)[:QUOTES_PER_QUESTION]
+    quotes = []
+    for tracking, text, lang, submitter_type, country in ranked:
+        quoted = excerpt(text, [t.term for t in terms])
+        quotes.append(AnswerQuote(tracking, quoted, quoted.strip() == text.strip(), lang,
+                                  submitter_type, country))
+    return quotes
