@@ -150,6 +150,9 @@ def test_spanish_pages_show_labels_not_codes(app: Flask, everything: dict[str, o
         "/es/moderation/?flag=any", f"/es/moderation/submissions/{everything['pending']}",
         f"/es/moderation/submissions/{everything['published']}",
         "/es/planning/", f"/es/planning/periods/{period.slug}", "/es/planning/themes",
+        f"/es/planning/periods/{period.slug}/outcome", "/es/admin/", "/es/admin/periods",
+        "/es/admin/periods/new", f"/es/admin/periods/{period.id}",
+        f"/es/admin/periods/{period.id}/edit",
     ]
     for url in staff_pages:
         response = admin.get(url)

@@ -54,7 +54,12 @@ def period_form(**overrides: object) -> dict[str, object]:
 
 def create(client: FlaskClient, lang: str = "en", **overrides: object):  # type: ignore[no-untyped-def]
     url = f"/{lang}/admin/periods/new"
-    return client.post(url, data={**period_form(**overrides), "csrf_token": csrf_token(client, url)})
+    token = csrf_token(client, url)
+    return client.post(url, data={**period_form(**overrides), "csrf_token": token})
+
+
+def with_token(client: FlaskClient, url: str, form: dict[str, object]) -> dict[str, object]:
+    return {**form, "csrf_token": csrf_token(client, f"{url}/edit")}
 
 
 def stored(app: Flask, slug: str) -> CommentPeriod | None:
@@ -88,7 +93,7 @@ def test_an_admin_schedules_a_period_with_questions_in_both_languages(
     assert "<strong>HLED</strong>" in period.description_html_en
     assert "<script>" not in period.description_html_en
     page = app.test_client().get("/es/periods/energia-2027").get_data(as_text=True)
-    assert "Próximamente" in page or "Abre" in page
+    assert "Próximo" in page and "Abre dentro de" in page
     assert "¿Quién paga?" in page and "<h2>Antecedentes</h2>" in page
     # In the audit trail, readably.
     manage = admin.get(response.headers["Location"]).get_data(as_text=True)
@@ -242,7 +247,7 @@ def test_dates_and_slug_of_an_open_period_change_only_through_extend_or_close(
     assert create(admin, opens_at=local(-timedelta(days=1))).status_code == 303
     url = _manage_url(app, "energia-2027")
     form = period_form(opens_at=local(-timedelta(days=1)), closes_at=local(timedelta(days=90)))
-    response = admin.post(f"{url}/edit", data={**form, "csrf_token": csrf_token(admin, f"{url}/edit")})
+    response = admin.post(f"{url}/edit", data=with_token(admin, url, form))
     assert response.status_code == 422
     assert "use “Extend” or “Close early”" in response.get_data(as_text=True)
 
@@ -264,7 +269,7 @@ def test_questions_freeze_once_answered_and_a_period_with_comments_cannot_be_del
                        questions_en="What should connect first?\nWho pays, and when?",
                        questions_es="¿Qué debe conectarse primero?\n¿Quién paga, y cuándo?")
     # Before any answer, the questions may change (in place: ids stay with positions).
-    response = admin.post(f"{url}/edit", data={**form, "csrf_token": csrf_token(admin, f"{url}/edit")})
+    response = admin.post(f"{url}/edit", data=with_token(admin, url, form))
     assert response.status_code == 303, response.get_data(as_text=True)
     changed = stored(app, "energia-2027")
     assert changed is not None
@@ -274,7 +279,7 @@ def test_questions_freeze_once_answered_and_a_period_with_comments_cannot_be_del
     q1 = changed.questions[0]
     add_submission(app, changed, body="", answers=(AnswerInput(q1.id, 1, "Las redes."),))
     form["questions_en"] = "What connects first?\nWho pays, and when?"
-    response = admin.post(f"{url}/edit", data={**form, "csrf_token": csrf_token(admin, f"{url}/edit")})
+    response = admin.post(f"{url}/edit", data=with_token(admin, url, form))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "already answered these questions" in html and "What connects first?" in html

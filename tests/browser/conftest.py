@@ -219,6 +219,7 @@ class Consultation:
     moderator: str
     planner: str
     admin: str
+    period_id: int = 0
 
 
 @pytest.fixture()
@@ -263,6 +264,7 @@ def consultation(app: Flask, seeded: None) -> Consultation:
         moderator=make_user(app, "moderator"),
         planner=make_user(app, "planner"),
         admin=make_user(app, "admin"),
+        period_id=period.id,
     )
     publish(app, made.published_es[0], made.published_en[0])
     with app.app_context(), write_session() as session:
@@ -306,4 +308,9 @@ def staff_paths(lang: str, made: Consultation) -> dict[str, str]:
         "planning, pillar": f"/{lang}/planning/pillars/{PILLAR}",
         "themes": f"/{lang}/planning/themes",
         "administration": f"/{lang}/admin/",
+        "periods": f"/{lang}/admin/periods",
+        "new period": f"/{lang}/admin/periods/new",
+        "period": f"/{lang}/admin/periods/{made.period_id}",
+        "period, edit": f"/{lang}/admin/periods/{made.period_id}/edit",
+        "outcome editor": f"/{lang}/planning/periods/{PERIOD}/outcome",
     }

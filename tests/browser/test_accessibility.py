@@ -127,7 +127,8 @@ def test_staff_and_reading_room_pages_have_no_axe_violations(
     for name in ("reading room", "reading room search", "reading room, unusable search",
                  "published comment", "receipt, published", "receipt, rejected", "queue",
                  "queue, flagged", "review, pending", "review, published", "review, rejected",
-                 "planning", "planning, period", "themes"):
+                 "planning", "planning, period", "themes", "periods", "new period", "period",
+                 "period, edit", "outcome editor"):
         response = page.goto(paths[name])
         assert response is not None and response.status == expected_status(name), name
         assert "/staff/login" not in page.url, name
@@ -142,6 +143,15 @@ def test_staff_and_reading_room_pages_have_no_axe_violations(
     page.locator("#reason").select_option("spam")
     submit(page.locator("form[action$='/reject'] button[type=submit]"), 409)
     check("decided by someone else")
+
+    page.goto(paths["new period"])
+    submit(page.locator("form.period-form button[type=submit]"), 422)
+    expect(page.locator("#error-summary")).to_be_visible()
+    check("new period, nothing typed")
+    page.goto(paths["period"])
+    page.locator("#extend-closes_at").fill("")
+    submit(page.locator("form[action$='/extend'] button[type=submit]"), 422)
+    check("period, extended to nothing")
 
     page.goto(f"/{lang}/planning/themes")
     page.locator("form[action*='/themes/'] input[name$='label_en']").first.fill("")

@@ -6,9 +6,11 @@ from the Flask test client; all of them go to one run of the checker.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +92,20 @@ def staff_pages(app: Flask, made: Consultation) -> dict[str, TestResponse]:
         pages[f"{lang} themes, new theme left empty"] = client.post(
             themes, data={"new-csrf_token": token}
         )
+        new_period = f"/{lang}/admin/periods/new"
+        pages[f"{lang} new period, nothing typed"] = client.post(
+            new_period, data={"csrf_token": csrf_token(client, new_period)})
+        manage = f"/{lang}/admin/periods/{made.period_id}"
+        pages[f"{lang} period, bad extension"] = client.post(
+            f"{manage}/extend", data={"extend-csrf_token": token, "extend-closes_at": "soon"})
+        pages[f"{lang} period, PDF that is not a PDF"] = client.post(
+            f"{manage}/documents", data={
+                "doc-csrf_token": token, "doc-title_en": "Notice", "doc-title_es": "Aviso",
+                "doc-file": (io.BytesIO(b"GIF89a"), "notice.pdf")})
         pages[f"{lang} printable report"] = client.get(
             f"/{lang}/planning/periods/{PERIOD}/export", query_string={"format": "html"}
         )
+    pages.update(outcome_pages(app, made))
     return pages
 
 
@@ -102,8 +115,29 @@ FORM_ERRORS = {
     "sign-in, empty": 422, "sign-in, wrong password": 401,
     "bulk decision, nothing selected": 400, "review, reject without a reason": 422,
     "changed by someone else": 409, "themes, empty label": 422,
-    "themes, new theme left empty": 422,
+    "themes, new theme left empty": 422, "new period, nothing typed": 422,
+    "period, bad extension": 422, "period, PDF that is not a PDF": 422,
 }
+
+
+def outcome_pages(app: Flask, made: Consultation) -> dict[str, TestResponse]:
+    """The period closed early with its outcome published: the public pages that show both."""
+    from portal.db import write_session
+    from portal.models import CommentPeriod
+    from portal.services import audit, outcomes, periods
+
+    with app.app_context(), write_session() as session:
+        period = session.get(CommentPeriod, made.period_id)
+        periods.extend(session, audit.CLI, period, period.closes_at + timedelta(days=7))
+        periods.close_early(session, audit.CLI, period, "Agreement reached.", "Hubo acuerdo.")
+        outcomes.publish(session, audit.CLI, period, {
+            **outcomes.draft_texts(session, period), "response_en": "We will act.",
+            "response_es": "Vamos a actuar."})
+    client = app.test_client()
+    return {f"{lang} {name}": client.get(path) for lang in ("en", "es") for name, path in (
+        ("outcome", f"/{lang}/periods/{PERIOD}/outcome"),
+        ("period, closed early, with its outcome", f"/{lang}/periods/{PERIOD}"),
+        ("home, with an outcome", f"/{lang}/"))}
 
 
 def describe(message: dict[str, Any], names: dict[str, str]) -> str:
