@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,6 +111,25 @@ def format_short(value: datetime, zone: str | None = None) -> str:
     return f"{text} {name}"
 
 
+def format_day(value: datetime) -> str:
+    """The date of an instant in the reader's natural zone, in words: "November 30, 2026"."""
+    local = value.astimezone(ZoneInfo(zones.natural_zone(current_lang())))
+    return format_date(local, "long", locale=Locale.parse(str(get_locale())))
+
+
+_LOCAL_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$")
+
+
+def date_input(value: object) -> dict[str, str]:
+    """The attributes of a date-and-time field: datetime-local (to the second) for a value a
+    browser can show in one; a text field for anything else typed, so that what was typed is
+    kept and the page stays valid HTML."""
+    text = str(value or "")
+    if not text or _LOCAL_VALUE.match(text):
+        return {"type": "datetime-local", "step": "1"}
+    return {"type": "text"}
+
+
 def format_countdown(until: datetime, now: datetime | None = None) -> str:
     """How long until the instant, in words: "in 3 days", "dentro de 5 horas"."""
     delta = until - (now or utcnow())
@@ -137,6 +157,8 @@ def init_app(app: Flask) -> None:
             "format_local": format_local,
             "format_other": format_other,
             "format_countdown": format_countdown,
+            "format_day": format_day,
+            "date_input": date_input,
             "zone_names": zones.ANNOUNCE_ZONES,
             "format_number": format_decimal,
             "format_percent": format_percent,

@@ -46,7 +46,7 @@ def test_draft_from_the_summary_publish_in_both_languages_and_show_it(app: Flask
     url = f"/es/planning/periods/{period.slug}/outcome"
     html = client.get(url).get_data(as_text=True)
     # Prefilled from the themed summary: counts per theme and question, quotes with tracking.
-    assert "Recibimos 1 comentarios" in html and tracking in html
+    assert "Recibimos 1 comentario en esta consulta" in html and tracking in html
     assert "Pregunta 1: ¿Qué ayuda?" in html
     assert public.get(f"/es/periods/{period.slug}/outcome").status_code == 404
 

@@ -374,7 +374,7 @@ def test_the_cli_creates_edits_extends_closes_reopens_and_lists(
     assert result.exit_code != 0
     assert "--pillar: Choose one of the pillars." in result.output
     assert "--title-en: Enter the title in English." in result.output
-    assert "--closes-at: The period must close after it opens." in result.output
+    assert "--closes: The period must close after it opens." in result.output
     later = (now + timedelta(days=45)).strftime("%Y-%m-%d %H:%M")
     assert runner.invoke(args=["periods", "edit", "border-2027", "--title-en",
                                "Border economy 2027"]).exit_code == 0

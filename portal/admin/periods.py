@@ -26,7 +26,7 @@ from portal.i18n import current_lang
 from portal.models import CommentPeriod, PeriodDocument, Role
 from portal.models.types import utcnow
 from portal.services import audit, consultations, documents, outcomes, periods
-from portal.zones import WASHINGTON, local_value
+from portal.zones import ANNOUNCE_ZONES, WASHINGTON, local_value
 
 MANAGERS = (Role.COORDINATOR,)
 
@@ -115,6 +115,11 @@ def _manage(period: CommentPeriod, status: int = 200, **forms: PortalForm) -> Re
     extend = forms.get("extend") or ExtendForm(
         prefix="extend", formdata=None,
         data={"closes_at": local_value(period.closes_at, period.timezone)})
+    reopen = forms.get("reopen") or ReopenForm(prefix="reopen")
+    zone = ANNOUNCE_ZONES.get(period.timezone, period.timezone)
+    for field in (extend.closes_at, reopen.reopen_until):
+        field.description = _("In the period's announcement zone, %(zone)s: 2027-03-01 09:00.",
+                              zone=zone)
     return render_template(
         "admin/period.html", period=period, state=period.state(), now=utcnow(),
         comments=periods.counts(db).get(period.id, 0),
@@ -122,7 +127,7 @@ def _manage(period: CommentPeriod, status: int = 200, **forms: PortalForm) -> Re
         documents=documents.of_period(db, period.id),
         outcome=outcomes.latest(db, period), published=outcomes.published(db, period),
         extend_form=extend, close_form=forms.get("close") or CloseForm(prefix="close"),
-        reopen_form=forms.get("reopen") or ReopenForm(prefix="reopen"),
+        reopen_form=reopen,
         document_form=document_form, confirm_form=ConfirmForm(),
     ), status
 

@@ -16,11 +16,17 @@ group = AppGroup("periods", help="Comment periods: create, edit, extend, close, 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(exc: Exception) -> None:
+# The service names fields as the pages' forms do; the options are named for typing.
+OPTION_NAMES = {"opens_at": "opens", "closes_at": "closes", "reopen_until": "until"}
+
+
+def _fail(exc: Exception, **names: str) -> None:
     from portal.services.periods import PeriodInvalid
 
     if isinstance(exc, PeriodInvalid):
-        lines = [f"  --{name.replace('_', '-')}: {message}" for name, message in exc.errors.items()]
+        names = {**OPTION_NAMES, **names}
+        lines = [f"  --{names.get(name, name).replace('_', '-')}: {message}"
+                 for name, message in exc.errors.items()]
         raise click.ClickException("nothing was changed:\n" + "\n".join(lines)) from exc
     raise click.ClickException(str(exc)) from exc
 
@@ -144,7 +150,7 @@ def periods_extend(key: str, until: str) -> None:
             periods.extend(session, audit.CLI, period, until)
             click.echo(f"{period.docket_id} now closes {period.closes_at.isoformat()}")
     except periods.PeriodInvalid as exc:
-        _fail(exc)
+        _fail(exc, closes_at="until")
 
 
 @group.command("close")

@@ -126,6 +126,8 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
         version=submission.version, public_body=submission.shown_body
     )
     return_form = return_form or ReturnForm(version=submission.version, formdata=None)
+    if submission.answers:
+        edit_form.public_body.label.text = _("Public version of the general comment")
     if answer_texts is None:
         answer_texts = {a.id: a.shown_text for a in submission.answers}
     chosen = {row.theme_id: row for row in themes.of_submission(db, submission.id)}

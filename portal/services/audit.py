@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -159,8 +160,25 @@ def changes(event: AuditEvent, names: Mapping[int, str] | None = None) -> list[C
         if old == new and key in before:
             continue
         label, enum = _field(key)  # type: ignore[misc]  # keys above all have a field
+        if key in _INSTANTS:
+            found.append(Change(str(label), _instant(old) if old else "—",
+                                _instant(new) if new else "—"))
+            continue
         found.append(Change(str(label), _word(old, enum, names), _word(new, enum, names)))
     return found
+
+
+# Instants recorded as ISO text, shown in the staff pages' one format.
+_INSTANTS = frozenset({"opens_at", "closes_at"})
+
+
+def _instant(value: Any) -> str:
+    from portal.i18n import format_short
+
+    try:
+        return format_short(datetime.fromisoformat(str(value)))
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _word(value: Any, enum: type[LabeledEnum] | None, names: Mapping[int, str] | None) -> str:

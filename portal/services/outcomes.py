@@ -12,7 +12,14 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from flask_babel import LazyString, force_locale, format_decimal, format_percent, gettext
+from flask_babel import (
+    LazyString,
+    force_locale,
+    format_decimal,
+    format_percent,
+    gettext,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +38,8 @@ from portal.services import audit, events, summaries
 from portal.services.periods import PeriodInvalid
 
 MAX_TEXT = 50000
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_<])")
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
 REQUIRED_TO_PUBLISH = {
     "summary_en": _l("Write what we heard in English before publishing."),
     "summary_es": _l("Write what we heard in Spanish before publishing."),
@@ -75,8 +83,15 @@ def history(session: Session, period: CommentPeriod) -> list[OutcomeRevision]:
 
 
 def _quote(text: str) -> str:
-    """Text quoted as typed, as one Markdown blockquote line that no markup in it can break."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text quoted as typed, on one line, with only the characters that would make Markdown of
+    it escaped (planners edit this text: "[sic]" stays readable)."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    if "](" in text or "][" in text:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    start = _BLOCK_START.match(text)
+    if start:  # "1." or "-" at the start would make a list: escape its mark
+        text = text[: start.end() - 1] + "\\" + text[start.end() - 1:]
+    return text
 
 
 def prefill(session: Session, period: CommentPeriod, lang: str) -> str:
@@ -91,22 +106,23 @@ def prefill(session: Session, period: CommentPeriod, lang: str) -> str:
 
     with force_locale(lang):
         received = sum(summary.totals.values())
-        lines = [gettext(
-            "We received %(received)s comments on this consultation; %(published)s were "
-            "published after review.", received=number(received),
+        lines = [ngettext(
+            "We received %(num)s comment on this consultation; %(published)s published after "
+            "review.", "We received %(num)s comments on this consultation; %(published)s "
+            "published after review.", received,
             published=number(summary.totals.get(Status.PUBLISHED, 0))), ""]
         counted = [t for t in summary.themes if t.count]
         if counted:
             lines += ["## " + gettext("Themes"), ""]
-            lines += [gettext("- **%(theme)s**: %(count)s comments (%(share)s)",
-                              theme=_quote(t.theme.label(lang)), count=number(t.count),
-                              share=format_percent(t.share)) for t in counted]
+            lines += [f"- **{_quote(t.theme.label(lang))}**: " + ngettext(
+                "%(num)s comment (%(share)s)", "%(num)s comments (%(share)s)", t.count,
+                share=format_percent(t.share)) for t in counted]
             lines.append("")
         for q in summary.questions:
             heading = gettext("Question %(number)s", number=q.question.position)
             lines += [f"## {heading}: {_quote(q.question.text(lang))}", "",
-                      gettext("%(count)s comments answered this question.",
-                              count=number(q.answered)), ""]
+                      ngettext("%(num)s comment answered this question.",
+                               "%(num)s comments answered this question.", q.answered), ""]
             if q.themes:
                 lines += [gettext("Themes of those who answered: %(themes)s.", themes=", ".join(
                     f"{_quote(t.label(lang))} ({number(n)})" for t, n in q.themes)), ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import LazyString
@@ -213,6 +213,10 @@ def _check_docket(session: Session, data: PeriodInput,
     return typed, prefix, int(match.group(1)), int(match.group(2))
 
 
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
 def snapshot(period: CommentPeriod) -> dict[str, Any]:
     return {
         "pillar": period.pillar.number if period.pillar else period.pillar_id,
@@ -220,7 +224,7 @@ def snapshot(period: CommentPeriod) -> dict[str, Any]:
         "title_en": period.title_en, "title_es": period.title_es,
         "summary_en": period.summary_en, "summary_es": period.summary_es,
         "description_en": period.description_en, "description_es": period.description_es,
-        "opens_at": period.opens_at.isoformat(), "closes_at": period.closes_at.isoformat(),
+        "opens_at": _iso(period.opens_at), "closes_at": _iso(period.closes_at),
         "timezone": period.timezone,
         "questions_en": "\n".join(q.text_en for q in period.questions),
         "questions_es": "\n".join(q.text_es for q in period.questions),
@@ -301,11 +305,11 @@ def _change(session: Session, actor: audit.Actor, period: CommentPeriod, kind: P
                                        new_closes_at=new_close, reason_en=reason_en,
                                        reason_es=reason_es))
     session.flush()
-    after: dict[str, Any] = {"closes_at": new_close.isoformat()}
+    after: dict[str, Any] = {"closes_at": _iso(new_close)}
     if reason_en or reason_es:
         after |= {"reason_en": reason_en, "reason_es": reason_es}
     audit.record(session, actor, action, "period", period.id,
-                 before={"closes_at": old.isoformat()}, after=after)
+                 before={"closes_at": _iso(old)}, after=after)
     return old
 
 
@@ -313,7 +317,11 @@ def extend(session: Session, actor: audit.Actor, period: CommentPeriod,
            new_close: str | datetime, now: datetime | None = None) -> CommentPeriod:
     now = now or utcnow()
     until = _deadline(new_close, period)
-    if period.state(now) is not PeriodState.OPEN:
+    state = period.state(now)
+    if state is PeriodState.FORTHCOMING:
+        raise PeriodInvalid({"closes_at": _l("The period has not opened yet: change its dates "
+                                             "with “Edit”.")})
+    if state is PeriodState.CLOSED:
         raise PeriodInvalid({"closes_at": _l("Only an open period can be extended; a closed "
                                              "one can be reopened.")})
     if until is None:
