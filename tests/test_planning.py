@@ -356,7 +356,7 @@ def test_cli_export_every_format(
     data = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     assert {r["tracking_number"] for r in data["rows"]} == published
     book = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True)
-    assert book.sheetnames == ["Resumen", "Temas", "Comentarios"]
+    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios"]
     assert {r[0] for r in list(book["Comentarios"].iter_rows(values_only=True))[1:]} == published
     report = (tmp_path / "export.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in report and corpus["es_energy"][1] in report
