@@ -17,7 +17,7 @@ from portal.db import new_session, write_session
 from portal.models import AuditAction, AuditEvent, CommentPeriod, Docket, PeriodChange
 from portal.models.types import utcnow
 from portal.seed import seed
-from portal.services import audit, consultations, events, periods
+from portal.services import audit, consultations, deadlines, events, periods
 from tests.conftest import add_submission, csrf_token, make_user, sign_in
 
 MX = ZoneInfo("America/Mexico_City")
@@ -403,8 +403,8 @@ def test_services_emit_one_event_per_change_for_notifications(app: Flask) -> Non
         period = consultations.period_by_slug(session, "competitiveness-connectivity")
         assert period is not None
         old = period.closes_at
-        periods.extend(session, audit.CLI, period, old + timedelta(days=7))
-        periods.close_early(session, audit.CLI, period, "Done.", "Listo.")
+        deadlines.extend(session, audit.CLI, period, old + timedelta(days=7))
+        deadlines.close_early(session, audit.CLI, period, "Done.", "Listo.")
         kinds = [(e.kind, e.period_id) for e in events.emitted(session)]
         assert kinds == [("period.extended", period.id), ("period.closed_early", period.id)]
         assert events.emitted(session)[0].data["old_closes_at"] == old

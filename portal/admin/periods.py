@@ -25,7 +25,7 @@ from portal.forms import PortalForm
 from portal.i18n import current_lang
 from portal.models import CommentPeriod, PeriodDocument, Role
 from portal.models.types import utcnow
-from portal.services import audit, consultations, documents, outcomes, periods
+from portal.services import audit, consultations, deadlines, documents, outcomes, periods
 from portal.zones import ANNOUNCE_ZONES, WASHINGTON, local_value
 
 MANAGERS = (Role.COORDINATOR,)
@@ -159,7 +159,7 @@ def period_extend(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
     form = ExtendForm(prefix="extend")
     return _act(period, form, "extend", "closes_at",
-                lambda: periods.extend(get_session(), current_actor(), period,
+                lambda: deadlines.extend(get_session(), current_actor(), period,
                                        form.closes_at.data or ""),
                 _("The deadline was extended."))
 
@@ -170,7 +170,7 @@ def period_close(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
     form = CloseForm(prefix="close")
     return _act(period, form, "close", "reason_en",
-                lambda: periods.close_early(get_session(), current_actor(), period,
+                lambda: deadlines.close_early(get_session(), current_actor(), period,
                                             form.reason_en.data or "", form.reason_es.data or ""),
                 _("The period is closed."))
 
@@ -181,7 +181,7 @@ def period_reopen(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
     form = ReopenForm(prefix="reopen")
     return _act(period, form, "reopen", "reopen_until",
-                lambda: periods.reopen(get_session(), current_actor(), period,
+                lambda: deadlines.reopen(get_session(), current_actor(), period,
                                        form.reopen_until.data or ""),
                 _("The period is open again."))
 

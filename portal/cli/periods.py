@@ -142,12 +142,12 @@ def periods_edit(key: str, **options: Any) -> None:
 @click.option("--until", required=True, help='New closing time, local: "2027-05-15 23:59".')
 def periods_extend(key: str, until: str) -> None:
     """Extend the deadline of an open period (shown publicly with the date of the change)."""
-    from portal.services import audit, periods
+    from portal.services import audit, deadlines, periods
 
     try:
         with write_session() as session:
             period = _find(session, key)
-            periods.extend(session, audit.CLI, period, until)
+            deadlines.extend(session, audit.CLI, period, until)
             click.echo(f"{period.docket_id} now closes {period.closes_at.isoformat()}")
     except periods.PeriodInvalid as exc:
         _fail(exc, closes_at="until")
@@ -159,12 +159,12 @@ def periods_extend(key: str, until: str) -> None:
 @click.option("--reason-es", required=True, help="The same reason in Spanish.")
 def periods_close(key: str, reason_en: str, reason_es: str) -> None:
     """Close an open period now, with a reason shown publicly."""
-    from portal.services import audit, periods
+    from portal.services import audit, deadlines, periods
 
     try:
         with write_session() as session:
             period = _find(session, key)
-            periods.close_early(session, audit.CLI, period, reason_en, reason_es)
+            deadlines.close_early(session, audit.CLI, period, reason_en, reason_es)
             click.echo(f"{period.docket_id} closed at {period.closes_at.isoformat()}")
     except periods.PeriodInvalid as exc:
         _fail(exc)
@@ -175,12 +175,12 @@ def periods_close(key: str, reason_en: str, reason_es: str) -> None:
 @click.option("--until", required=True, help='New closing time, local: "2027-05-15 23:59".')
 def periods_reopen(key: str, until: str) -> None:
     """Reopen a closed period until a new deadline."""
-    from portal.services import audit, periods
+    from portal.services import audit, deadlines, periods
 
     try:
         with write_session() as session:
             period = _find(session, key)
-            periods.reopen(session, audit.CLI, period, until)
+            deadlines.reopen(session, audit.CLI, period, until)
             click.echo(f"{period.docket_id} reopened until {period.closes_at.isoformat()}")
     except periods.PeriodInvalid as exc:
         _fail(exc)

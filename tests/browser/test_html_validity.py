@@ -124,12 +124,12 @@ def outcome_pages(app: Flask, made: Consultation) -> dict[str, TestResponse]:
     """The period closed early with its outcome published: the public pages that show both."""
     from portal.db import write_session
     from portal.models import CommentPeriod
-    from portal.services import audit, outcomes, periods
+    from portal.services import audit, deadlines, outcomes
 
     with app.app_context(), write_session() as session:
         period = session.get(CommentPeriod, made.period_id)
-        periods.extend(session, audit.CLI, period, period.closes_at + timedelta(days=7))
-        periods.close_early(session, audit.CLI, period, "Agreement reached.", "Hubo acuerdo.")
+        deadlines.extend(session, audit.CLI, period, period.closes_at + timedelta(days=7))
+        deadlines.close_early(session, audit.CLI, period, "Agreement reached.", "Hubo acuerdo.")
         outcomes.publish(session, audit.CLI, period, {
             **outcomes.draft_texts(session, period), "response_en": "We will act.",
             "response_es": "Vamos a actuar."})
