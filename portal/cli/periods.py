@@ -17,7 +17,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 # The service names fields as the pages' forms do; the options are named for typing.
-OPTION_NAMES = {"opens_at": "opens", "closes_at": "closes", "reopen_until": "until"}
+OPTION_NAMES = {"opens_at": "opens", "closes_at": "closes", "reopen_until": "until",
+                "questions_en": "question_en", "questions_es": "question_es"}
+
+
+def _when(value: Any, zone: str) -> str:
+    """An instant as typed on the command line, in the period's zone."""
+    from zoneinfo import ZoneInfo
+
+    return f"{value.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M')} {zone}"
 
 
 def _fail(exc: Exception, **names: str) -> None:
@@ -148,7 +156,7 @@ def periods_extend(key: str, until: str) -> None:
         with write_session() as session:
             period = _find(session, key)
             deadlines.extend(session, audit.CLI, period, until)
-            click.echo(f"{period.docket_id} now closes {period.closes_at.isoformat()}")
+            click.echo(f"{period.docket_id} now closes {_when(period.closes_at, period.timezone)}")
     except periods.PeriodInvalid as exc:
         _fail(exc, closes_at="until")
 
@@ -165,7 +173,7 @@ def periods_close(key: str, reason_en: str, reason_es: str) -> None:
         with write_session() as session:
             period = _find(session, key)
             deadlines.close_early(session, audit.CLI, period, reason_en, reason_es)
-            click.echo(f"{period.docket_id} closed at {period.closes_at.isoformat()}")
+            click.echo(f"{period.docket_id} closed at {_when(period.closes_at, period.timezone)}")
     except periods.PeriodInvalid as exc:
         _fail(exc)
 
@@ -181,7 +189,8 @@ def periods_reopen(key: str, until: str) -> None:
         with write_session() as session:
             period = _find(session, key)
             deadlines.reopen(session, audit.CLI, period, until)
-            click.echo(f"{period.docket_id} reopened until {period.closes_at.isoformat()}")
+            click.echo(f"{period.docket_id} reopened until "
+                       f"{_when(period.closes_at, period.timezone)}")
     except periods.PeriodInvalid as exc:
         _fail(exc)
 
@@ -208,17 +217,14 @@ def periods_delete(key: str) -> None:
 @group.command("list")
 def periods_list() -> None:
     """List periods: docket, slug, state, dates (in their announced zone), comments."""
-    from zoneinfo import ZoneInfo
-
     from portal.services import consultations, periods
 
     with write_session() as session:
         counts = periods.counts(session)
         for period in consultations.periods_open_first(consultations.all_periods(session)):
-            zone = ZoneInfo(period.timezone)
-            opens = period.opens_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            closes = period.closes_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            opens = _when(period.opens_at, period.timezone).split(" ", 2)
+            closes = _when(period.closes_at, period.timezone)
             click.echo(f"{period.docket_id}\t{period.slug}\t{period.state().value}\t"
-                       f"{opens} – {closes} {period.timezone}\t"
+                       f"{' '.join(opens[:2])} – {closes}\t"
                        f"{len(period.questions)} questions\t"
                        f"{counts.get(period.id, 0)} comments")
