@@ -1,9 +1,8 @@
-"""periods run from the site: questions and answers as rows, docket registry, deadline changes,
-documents, outcome pages
+"""questions and answers as rows, dockets, deadline changes, documents, outcomes
 
-The newline-separated questions_en/questions_es columns become rows of `questions` (paired by
-line; a missing translation takes the other language's text) and are dropped; the downgrade
-joins them back. Existing descriptions get their Markdown rendering cached, and a summary taken
+Periods are run from the site: the newline-separated questions_en/questions_es columns become
+rows of `questions` (paired by line; a missing translation takes the other language's text) and
+are dropped; the downgrade joins them back. Existing descriptions get their Markdown rendering cached, and a summary taken
 from their first sentence.
 
 Revision ID: 5b7e2c9d41a3
