@@ -19,9 +19,13 @@ install: $(STAMP)
 compile: install
 	$(BIN)/pybabel compile --use-fuzzy -d translations -f >/dev/null
 
+# On a database without comments, `make run` adds DEMO demo comments (40% published with
+# confirmed themes, 5% rejected) so every page has something to show; `make run DEMO=0` adds none.
+DEMO ?= 300
+
 run: compile
 	PORTAL_ENV=development $(FLASK) db upgrade
-	PORTAL_ENV=development $(FLASK) seed
+	PORTAL_ENV=development $(FLASK) seed --demo $(DEMO) --publish-share 0.4 --if-empty
 	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: compile node-deps

@@ -25,11 +25,17 @@ class SeedResult:
     themes_added: int = 0
 
 
-def seed(session: Session, now: datetime | None = None, days_open: int = 90) -> SeedResult:
-    """Add the three pillars and one open period each; running it again adds nothing."""
+def seed(session: Session, now: datetime | None = None, days_open: int = 90,
+         opened_days_ago: int = 1) -> SeedResult:
+    """Add the three pillars and one open period each; running it again adds nothing.
+
+    New periods opened opened_days_ago days before today (the demo spreads its comments over
+    those days) and close days_open days after they opened.
+    """
     now = now or utcnow()
     result = SeedResult()
-    opens = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    opens = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+        days=opened_days_ago)
     for spec in pillar_data.PILLARS:
         pillar = session.scalar(select(Pillar).where(Pillar.number == spec["number"]))
         if pillar is None:
