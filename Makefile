@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: install compile run test lint bench browser-deps node-deps clean
+.PHONY: install compile run test lint bench bench-full bench-deps browser-deps node-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,21 @@ $(NODE_STAMP): package.json package-lock.json
 
 node-deps: $(NODE_STAMP)
 
-# The benchmarks print ratios against a baseline measured in the same run (see README).
-bench: compile
-	$(BIN)/python -m bench.queue_million --rows 200000
-	$(BIN)/python -m bench.load_submit
+# The benchmarks print ratios against a baseline measured in the same run and add a dated
+# section to bench/RESULTS.md (see README). bench: a few minutes on SQLite (PostgreSQL too when
+# PORTAL_BENCH_DATABASE_URL is set); bench-full: a million comments on SQLite and PostgreSQL.
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench
+
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 >/dev/null; \
+	fi
+
+bench: compile bench-deps
+	$(BIN)/python -m bench.run --quick
+
+bench-full: compile bench-deps
+	$(BIN)/python -m bench.run --rows 1000000 --baseline 10000 --pg $(BENCH_PG)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules
