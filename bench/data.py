@@ -272,29 +272,34 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _load_postgresql(engine: Any, made: Iterator[Any]) -> None:
-    raw = engine.raw_connection()
+    """COPY the comments on one connection while their index documents go, on a second one,
+    into a staging table (no foreign key: it needs no committed comment), so neither is held
+    in memory; the theme rows (small) wait for the comments to be committed."""
+    raw, staging = engine.raw_connection(), engine.raw_connection()
     try:
-        cursor = raw.cursor()
-        cursor.execute("CREATE UNLOGGED TABLE bench_fts_documents (id integer, document text)")
+        cursor, staged = raw.cursor(), staging.cursor()
+        staged.execute("CREATE UNLOGGED TABLE bench_fts_documents (id integer, document text)")
+        staging.commit()
         themes: list[tuple[Any, ...]] = []
-        documents: list[tuple[int, str]] = []
-        with cursor.copy(f"COPY submissions ({', '.join(SUBMISSION_COLUMNS)}) FROM STDIN") as copy:
+        columns = ", ".join(SUBMISSION_COLUMNS)
+        with cursor.copy(f"COPY submissions ({columns}) FROM STDIN") as copy, \
+                staged.copy("COPY bench_fts_documents (id, document) FROM STDIN") as documents:
             for row, theme_rows, document in made:
                 copy.write_row(row)
                 themes.extend(theme_rows)
                 if document is not None:
-                    documents.append((row[0], document))
-        with cursor.copy(f"COPY submission_themes ({', '.join(THEME_COLUMNS)}) FROM STDIN") as copy:
-            for theme_row in themes:
-                copy.write_row(theme_row)
-        with cursor.copy("COPY bench_fts_documents (id, document) FROM STDIN") as copy:
-            for document_row in documents:
-                copy.write_row(document_row)
+                    documents.write_row((row[0], document))
+        staging.commit()
         cursor.execute("SELECT setval(pg_get_serial_sequence('submissions', 'id'), "
                        "(SELECT max(id) FROM submissions))")
         raw.commit()
+        with cursor.copy(f"COPY submission_themes ({', '.join(THEME_COLUMNS)}) FROM STDIN") as copy:
+            for theme_row in themes:
+                copy.write_row(theme_row)
+        raw.commit()
     finally:
         raw.close()
+        staging.close()
     _index_postgresql(engine)
 
 
