@@ -10,17 +10,16 @@ from sqlalchemy import func, select
 
 from bench import data
 from portal import sanitize
-from portal.db import new_session
 from portal.models import CommentPeriod, Status, Submission, SubmissionTheme
 from portal.services import language, moderation, reading_room, submissions
 from portal.text.folding import fold
+from tests.conftest import db_session
 
 
 def test_builder_fills_comments_counts_themes_and_the_index(app: Flask, db_url: str) -> None:
     built = data.build(db_url, 500, migrate=False)
     assert built.rows == 550  # 500 in the main period, 25 in each other one
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         actual = Counter(dict(session.execute(
             select(Submission.status, func.count()).group_by(Submission.status)).all()))
         assert sum(actual.values()) == 550
@@ -52,7 +51,6 @@ def test_builder_fills_comments_counts_themes_and_the_index(app: Flask, db_url: 
             assert found, word
             assert all(s.status is Status.PUBLISHED and word in fold(s.subject + " " + s.body)
                        for s in found)
-        session.close()
 
 
 def test_builder_is_the_same_for_the_same_seed() -> None:

@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal.db import new_session
 from portal.models import AuditEvent, Status, Submission, SubmissionTheme
 from portal.seed import people
 from portal.seed.corpus import Generator
 from portal.services import language
+from tests.conftest import db_session
 
 
 def _sample(count: int = 2000, **options: object) -> list:  # type: ignore[type-arg]
@@ -127,8 +127,7 @@ def test_seed_demo_publishes_and_rejects_the_shares_asked(app: Flask, runner) ->
     result = runner.invoke(args=["seed", "--demo", "80", "--publish-share", "0.4"])
     assert result.exit_code == 0, result.output
     assert "published 32, rejected 4" in result.output
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         assert _count(session) == 80
         assert _count(session, Submission.status == Status.PUBLISHED) == 32
         published = list(session.scalars(
@@ -152,18 +151,15 @@ def test_seed_demo_publishes_and_rejects_the_shares_asked(app: Flask, runner) ->
         assert actors == {"command line"}
         days = {s.received_at.date() for s in session.scalars(select(Submission))}
         assert len(days) > 5  # spread over the weeks the period has been open
-        session.close()
 
 
 def test_seed_demo_shows_in_the_reading_room_and_planning(app: Flask, runner, client) -> None:  # type: ignore[no-untyped-def]
     assert runner.invoke(args=["seed", "--demo", "60", "--publish-share", "0.5"]).exit_code == 0
     page = client.get("/es/periods/competitiveness-connectivity/comments")
     assert page.status_code == 200
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         shown = session.scalars(select(Submission.tracking_number).where(
             Submission.status == Status.PUBLISHED, Submission.period_id == 1)).all()
-        session.close()
     assert shown and all(t in page.get_data(as_text=True) for t in shown[:5])
 
 
@@ -172,10 +168,8 @@ def test_seed_demo_if_empty_adds_nothing_the_second_time(app: Flask, runner) -> 
     again = runner.invoke(args=["seed", "--demo", "20", "--if-empty"])
     assert again.exit_code == 0
     assert "already holds 20" in again.output
-    with app.app_context():
-        session = new_session()
+    with db_session(app) as session:
         assert _count(session) == 20
-        session.close()
 
 
 def test_seed_demo_refuses_shares_over_one(runner) -> None:  # type: ignore[no-untyped-def]
