@@ -247,6 +247,9 @@ async def handle(reader, writer):
     try:
         while True:
             head = await reader.readuntil(b"\\r\\n\\r\\n")
+            for line in head.split(b"\\r\\n"):
+                if line.lower().startswith(b"content-length:"):
+                    await reader.readexactly(int(line.split(b":")[1]))
             writer.write(BODY)
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):

@@ -124,6 +124,7 @@ def measure(url: str, slug: str, seconds: float, comments: int,
     results: list[Result] = []
     with common.static_server() as static:
         ceiling, tool = get_rate(static, "/", seconds)
+        post_ceiling, _ = submit_rate(static, "/post", comment_fields(comments))
     # Both servers run at once and take turns: each page is compared with the bare app
     # measured just before it, so a change in the machine's load hits both sides alike.
     with common.gunicorn("bench.hello:app", common.server_env(url)) as bare, \
@@ -140,6 +141,10 @@ def measure(url: str, slug: str, seconds: float, comments: int,
                                   "bare Flask", bare_rate, "portal", rate, "req/s",
                                   "≥ 0.5", rate / bare_rate >= 0.5))
         bare_posts, bare_statuses = submit_rate(bare, "/post", comment_fields(comments))
+    results.append(Result("—", "submission client (Python threads): bare Flask vs its ceiling",
+                          "fixed-bytes server", post_ceiling, "bare Flask", bare_posts, "/s",
+                          "well below 1", bare_posts / post_ceiling < 0.7,
+                          "near 1, the client and not Flask limits the submission baseline"))
     # Comments go into a copy, so the pages above and other benchmarks keep their data.
     copy = common.copy_sqlite(url, "submissions", scratch)
     before = _count(copy)
