@@ -45,7 +45,7 @@ PUBLISHED_SHARE = 0.40
 REJECTED_SHARE = 0.05
 CAMPAIGN_SHARE = 0.05
 RARE_EVERY = 20_000
-RARE_WORD = {"en": "pitahaya", "es": "pitahaya"}
+RARE_WORD = "pitahaya"  # in both sentences below
 RARE_SENTENCE = {
     "en": "Our cooperative near Tecate also grows pitahaya for export.",
     "es": "Nuestra cooperativa cerca de Tecate también cultiva pitahaya para exportar.",

@@ -34,7 +34,7 @@ PAGES: dict[str, list[tuple[str, str, str | None]]] = {
         ("reading-room search: common word",
          f"/en/periods/{{period}}/comments?q={data.COMMON_WORD}", None),
         ("reading-room search: rare word",
-         f"/en/periods/{{period}}/comments?q={data.RARE_WORD['en']}", None),
+         f"/en/periods/{{period}}/comments?q={data.RARE_WORD}", None),
         ("reading room: first page, no search", "/en/periods/{period}/comments", None),
     ],
     "summary": [

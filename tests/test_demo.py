@@ -177,3 +177,11 @@ def test_seed_demo_refuses_shares_over_one(runner) -> None:  # type: ignore[no-u
         args=["seed", "--demo", "5", "--publish-share", "0.98", "--reject-share", "0.05"])
     assert result.exit_code != 0
     assert "more than 1" in result.output
+
+
+def test_an_answers_hook_fills_answers_without_changing_the_comments() -> None:
+    answered = list(Generator(8, answers=lambda c, rng: (f"{c.themes[0]}: {c.subject}",))
+                    .comments(20))
+    plain = list(Generator(8).comments(20))
+    assert [c.answers for c in answered] == [(f"{c.themes[0]}: {c.subject}",) for c in plain]
+    assert [c.body for c in answered] == [c.body for c in plain]

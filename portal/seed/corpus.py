@@ -6,16 +6,18 @@ benchmarks (`bench/`, straight into the tables, a million rows in minutes). The 
 making a comment is only sampling and joining: an opening in the writer's voice, a paragraph per
 theme with a position, evidence and a request, and a closing.
 
-Later capabilities hook in here: `Comment.answers` is where answers to a period's questions go,
-and `Comment.campaign` names the form letter a comment was sent from (campaign detection).
+Later capabilities hook in here: `Generator(answers=...)` fills `Comment.answers`, the answers to
+a period's questions, and `Comment.campaign` names the form letter a comment was sent from (what
+campaign detection should find).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -30,6 +32,8 @@ for _number, _code, *_rest in taxonomy.THEMES:
     THEMES_OF_PILLAR[_number] = (*THEMES_OF_PILLAR.get(_number, ()), _code)
 
 T = TypeVar("T")
+# Given a comment and the generator's random source, its answers to the period's questions.
+AnswerHook = Callable[["Comment", random.Random], tuple[str, ...]]
 Sentence = tuple[str, int, int]  # text, words, the template it came from
 
 
@@ -89,7 +93,7 @@ class Generator:
     """
 
     def __init__(self, seed: int = 2013, *, words: tuple[int, int] = (100, 400),
-                 campaign_share: float = 0.0) -> None:
+                 campaign_share: float = 0.0, answers: AnswerHook | None = None) -> None:
         if words[1] - words[0] < 60 or words[0] < 20:
             raise ValueError("words: give a range of at least 60 words, from 20 up")
         self.rng = random.Random(seed)  # noqa: S311 - synthetic text, not security
@@ -97,12 +101,19 @@ class Generator:
         self.people = People(self.rng)
         self.words = words
         self.campaign_share = campaign_share
+        self.answers = answers
+
+    def comment(self, pillar: int) -> Comment:
+        made = self._comment(pillar)
+        if self.answers is None:
+            return made
+        return dataclasses.replace(made, answers=self.answers(made, self.rng))
 
     def comments(self, count: int, pillars: tuple[int, ...] = (1, 2, 3)) -> Iterator[Comment]:
         for i in range(count):
             yield self.comment(pillars[i % len(pillars)])
 
-    def comment(self, pillar: int) -> Comment:
+    def _comment(self, pillar: int) -> Comment:
         rng = self.rng
         if self.campaign_share and rng.random() < self.campaign_share:
             options = campaigns.by_pillar(pillar)
