@@ -80,7 +80,8 @@ def _time(sized: Sized, path: str, role: str | None, repeat: int) -> float:
         assert response.status_code == 200, (url, response.status_code)
         response.get_data()  # a streamed page is timed to its last byte
 
-    return common.median_time(get, repeat)
+    # A summary takes seconds: a warm-up call would only double the run, not steady it.
+    return common.median_time(get, repeat, warmup=1 if repeat > 3 else 0)
 
 
 def measure(engine: str, small: data.Built, large: data.Built, groups: list[str],
