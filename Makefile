@@ -55,7 +55,7 @@ $(NODE_STAMP): package.json package-lock.json
 node-deps: $(NODE_STAMP)
 
 # The benchmarks print ratios against a baseline measured in the same run and add a dated
-# section to bench/RESULTS.md (see README). bench: a few minutes on SQLite (PostgreSQL too when
+# section to bench/RESULTS.md (see README). bench: the quick run on SQLite (PostgreSQL too when
 # PORTAL_BENCH_DATABASE_URL is set); bench-full: a million comments on SQLite and PostgreSQL.
 BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench
 
