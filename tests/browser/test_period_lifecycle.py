@@ -43,8 +43,8 @@ def test_a_period_from_scheduling_to_what_we_heard(
     admin = admin_context.new_page()
     sign_in_browser(admin, admin_email)
 
-    # The admin schedules a period that opens a few seconds from now, typed in Mexico City time.
-    opens = datetime.now(MX).replace(microsecond=0) + timedelta(seconds=6)
+    # The admin schedules a period that opens a few seconds from now, typed in Mexico City time
+    # (the dates last, so that a slow machine filling the form still sees it before it opens).
     admin.goto("/en/admin/periods")
     admin.get_by_role("link", name="New comment period").click()
     field = admin.get_by_label
@@ -57,10 +57,11 @@ def test_a_period_from_scheduling_to_what_we_heard(
     field("Full description in English").fill("## Background\n\nThe **HLED** asks about energy.")
     field("Full description in Spanish").fill("## Antecedentes\n\nEl **DEAN** pregunta.")
     field("Time zone of the announcement").select_option("America/Mexico_City")
-    field("Opens").fill(local(opens))
-    field("Closes", exact=True).fill(local(opens + timedelta(days=30)))
     field("Questions in English").fill("What should connect first?\nWho should pay for it?")
     field("Questions in Spanish").fill("¿Qué debe conectarse primero?\n¿Quién debe pagarlo?")
+    opens = datetime.now(MX).replace(microsecond=0) + timedelta(seconds=12)
+    field("Opens").fill(local(opens))
+    field("Closes", exact=True).fill(local(opens + timedelta(days=30)))
     admin.get_by_role("button", name="Create the comment period").click()
     expect(admin.get_by_role("status")).to_contain_text(re.compile(r"HLED-\d{4}-\d{4} created"))
     manage_url = admin.url
