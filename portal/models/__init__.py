@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
+from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Position
 from portal.models.consultation import (
     CommentPeriod,
     Docket,
@@ -38,6 +39,10 @@ __all__ = [
     "Question",
     "AuditAction",
     "AuditEvent",
+    "Campaign",
+    "CampaignBand",
+    "CampaignCheck",
+    "Position",
     "LabeledEnum",
     "Language",
     "LanguageSource",

@@ -52,6 +52,8 @@ class Flag(LabeledEnum):
     HONEYPOT = "honeypot", _l("Hidden field filled")
     MANY_LINKS = "many_links", _l("Many links")
     REPEATED = "repeated", _l("Repeated text")
+    TOO_FAST = "too_fast", _l("Sent too soon after the form was shown")
+    NEW_CONTENT = "new_content", _l("Adds its own text to a campaign letter")
 
 
 class Language(LabeledEnum):

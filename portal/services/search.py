@@ -8,8 +8,9 @@ published comments are indexed, with their public text: the general comment and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from sqlalchemy import Select, text
+from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from portal.models import Submission
@@ -76,6 +77,36 @@ def index(session: Session, submission: Submission) -> None:
             text("INSERT INTO submission_fts (rowid, subject, body) VALUES (:id, :s, :b)"),
             {"id": submission.id, "s": subject, "b": body},
         )
+
+
+def index_many(session: Session, ids: Sequence[int]) -> None:
+    """Add or replace many published comments at once (a campaign decided in one action)."""
+    if not ids:
+        return
+    rows = session.execute(
+        select(Submission.id, Submission.subject, Submission.body, Submission.public_body)
+        .where(Submission.id.in_(ids))
+    ).all()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        session.execute(text("DELETE FROM submission_fts WHERE submission_id IN :ids")
+                        .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+        session.execute(
+            text(
+                "INSERT INTO submission_fts (submission_id, document) VALUES (:id, "
+                "setweight(to_tsvector('english', :doc), 'A') || "
+                "to_tsvector('spanish', :doc) || to_tsvector('simple', :doc))"
+            ),
+            [{"id": r.id, "doc": fold(f"{r.subject}\n{r.public_body or r.body}")} for r in rows],
+        )
+        return
+    session.execute(text("DELETE FROM submission_fts WHERE rowid IN :ids")
+                    .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+    session.execute(
+        text("INSERT INTO submission_fts (rowid, subject, body) VALUES (:id, :s, :b)"),
+        [{"id": r.id, "s": r.subject,
+          "b": r.public_body if r.public_body is not None else r.body} for r in rows],
+    )
 
 
 def unindex(session: Session, submission_id: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal import sanitize
 from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
-from portal.services import language, themes
+from portal.services import campaigns, language, themes
 from portal.text.folding import fold
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
@@ -53,6 +53,9 @@ class SubmissionInput:
     honeypot: str = ""
     # Answers to the period's questions; only the ones written.
     answers: tuple[AnswerInput, ...] = ()
+    # Sent sooner after the form was shown than a person can fill it in (or without the signed
+    # time the form carries): software, most likely.
+    too_fast: bool = False
 
     def full_text(self) -> str:
         return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)] if t.strip())
@@ -84,6 +87,7 @@ def canonical_record(period_docket: str, data: SubmissionInput, received_at: dat
     if answers:
         # Only comments with answers carry the key: older receipts keep their exact bytes.
         record["answers"] = sorted(answers, key=lambda a: a["position"])
+    record.pop("too_fast")
     record["period"] = period_docket
     record["received_at"] = received_at.isoformat()
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -125,6 +129,8 @@ def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print
     flags = []
     if data.honeypot.strip():
         flags.append(Flag.HONEYPOT)
+    if data.too_fast:
+        flags.append(Flag.TOO_FAST)
     if len(_LINK.findall(data.full_text())) >= MANY_LINKS:
         flags.append(Flag.MANY_LINKS)
     repeated = session.scalar(
@@ -187,6 +193,7 @@ def submit(
     session.add(submission)
     session.flush()
     themes.suggest(session, submission, period.pillar_id)
+    campaigns.check_after_submit(session, submission)
     return submission
 
 

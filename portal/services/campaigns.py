@@ -1,0 +1,357 @@
+"""Campaigns: form letters found among the comments, and what staff do with them.
+
+`check` finds the campaign of one comment (see campaign_index for how); `rebuild` does it for the
+comments not checked yet, in batches the caller commits. Staff rename a campaign, merge two, take
+a comment out of one, and link campaigns (an English and a Spanish letter) as one position; each
+is audited. Deciding a campaign is in campaign_decisions. Services flush; callers commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.models import (
+    AuditAction,
+    Campaign,
+    CampaignBand,
+    CampaignCheck,
+    CommentPeriod,
+    Language,
+    Position,
+    Status,
+    Submission,
+)
+from portal.services import audit, campaign_decisions
+from portal.services.campaign_index import Finder, add_exemplar, drop_exemplar
+from portal.services.moderation import ConflictError
+
+PAGE_SIZE = 50
+REBUILD_BATCH = 500
+MAX_NAME = 200
+
+
+class CampaignError(ValueError):
+    """The change cannot be made; `code` says why (same, merged, period, language, name,
+    not_member)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# -- finding campaigns ----------------------------------------------------------------------
+
+
+def check(session: Session, submission: Submission) -> CampaignCheck:
+    """Find the campaign of a stored comment (idempotent), and let a member follow the
+    campaign's decision. Flushes."""
+    existing = session.get(CampaignCheck, submission.id)
+    if existing is not None:
+        return existing
+    outcome = Finder(session, submission.period_id).run([submission])[0]
+    if outcome.joined and outcome.campaign is not None:
+        campaign_decisions.follow(session, outcome.campaign, submission, outcome.check)
+    return outcome.check
+
+
+def check_after_submit(session: Session, submission: Submission) -> None:
+    """Where a new comment's check is started: here, in the request, for now."""
+    check(session, submission)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+
+def unchecked_count(session: Session, period_ids: Sequence[int]) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Submission).where(
+            Submission.period_id.in_(period_ids),
+            ~exists().where(CampaignCheck.submission_id == Submission.id))
+    ) or 0
+
+
+def reset(session: Session, period_id: int) -> None:
+    """Forget the campaigns of a period (decisions already applied to comments stay)."""
+    session.flush()
+    session.execute(delete(CampaignBand).where(CampaignBand.period_id == period_id))
+    session.execute(delete(CampaignCheck).where(CampaignCheck.period_id == period_id))
+    session.execute(update(Campaign).where(Campaign.period_id == period_id)
+                    .values(merged_into_id=None).execution_options(synchronize_session=False))
+    session.execute(delete(Campaign).where(Campaign.period_id == period_id)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))
+    session.expunge_all()
+
+
+def rebuild(session: Session, period_ids: Iterable[int] | None = None,
+            batch: int = REBUILD_BATCH) -> Iterator[Progress]:
+    """Check the comments not checked yet, oldest first, period by period, and yield after each
+    batch so the caller commits it. Stopped and run again, it goes on where it stopped: what a
+    committed batch checked is not checked twice."""
+    wanted = sorted(period_ids) if period_ids is not None else list(
+        session.scalars(select(CommentPeriod.id).order_by(CommentPeriod.id)))
+    total, done = unchecked_count(session, wanted), 0
+    for period_id in wanted:
+        after = 0
+        while True:
+            rows = list(session.scalars(
+                select(Submission)
+                .where(Submission.period_id == period_id, Submission.id > after,
+                       ~exists().where(CampaignCheck.submission_id == Submission.id))
+                .order_by(Submission.id).limit(batch)
+            ))
+            if not rows:
+                break
+            outcomes = Finder(session, period_id).run(rows)
+            for submission, outcome in zip(rows, outcomes, strict=True):
+                if outcome.joined and outcome.campaign is not None:
+                    campaign_decisions.follow(session, outcome.campaign, submission,
+                                              outcome.check)
+            session.flush()
+            after = rows[-1].id
+            done += len(rows)
+            session.expunge_all()  # a million rows pass through; keep one batch in memory
+            yield Progress(done, max(total, done))
+
+
+# -- staff changes --------------------------------------------------------------------------
+
+
+def _expect(campaign: Campaign, expected_version: int | None) -> None:
+    if expected_version is not None and campaign.version != expected_version:
+        raise ConflictError(str(campaign.id))
+    if campaign.merged_into_id is not None:
+        raise ConflictError(str(campaign.id))
+
+
+def _flush(session: Session, campaign: Campaign) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(str(campaign.id)) from exc
+
+
+def merge(session: Session, into: Campaign, other: Campaign, actor: audit.Actor,
+          expected_into: int | None = None, expected_other: int | None = None) -> Campaign:
+    """Move every member of other into into; other stays as a pointer to where it went."""
+    if into.id == other.id:
+        raise CampaignError("same")
+    _expect(into, expected_into)
+    _expect(other, expected_other)
+    if into.period_id != other.period_id:
+        raise CampaignError("period")
+    if into.language != other.language and Language.UND not in (into.language, other.language):
+        raise CampaignError("language")
+    session.flush()
+    before = {"members": into.size}
+    moved, moved_exemplars = other.size, other.exemplars
+    session.execute(update(CampaignCheck).where(CampaignCheck.campaign_id == other.id)
+                    .values(campaign_id=into.id).execution_options(synchronize_session=False))
+    into.size = Campaign.size + moved  # SQL: concurrent growth kept
+    into.exemplars = Campaign.exemplars + moved_exemplars
+    into.first_seen_at = min(into.first_seen_at, other.first_seen_at)
+    into.last_seen_at = max(into.last_seen_at, other.last_seen_at)
+    if into.position_id is None and other.position_id is not None:
+        into.position_id = other.position_id
+    other.size, other.exemplars, other.position_id = 0, 0, None
+    other.merged_into_id = into.id
+    _flush(session, into)
+    session.refresh(into)
+    audit.record(session, actor, AuditAction.CAMPAIGN_MERGE, "campaign", into.id,
+                 before=before, after={"members": into.size, "merged": other.name})
+    audit.record(session, actor, AuditAction.CAMPAIGN_MERGE, "campaign", other.id,
+                 before={"members": moved}, after={"merged_into": into.name})
+    return into
+
+
+def rename(session: Session, campaign: Campaign, name: str, actor: audit.Actor,
+           expected_version: int | None = None) -> Campaign:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise CampaignError("name")
+    _expect(campaign, expected_version)
+    before = {"name": campaign.name}
+    campaign.name, campaign.named_by_staff = cleaned, True
+    _flush(session, campaign)
+    audit.record(session, actor, AuditAction.CAMPAIGN_RENAME, "campaign", campaign.id,
+                 before=before, after={"name": cleaned})
+    return campaign
+
+
+def remove_member(session: Session, campaign: Campaign, submission: Submission,
+                  actor: audit.Actor, expected_version: int | None = None) -> Campaign:
+    """Take a comment out of its campaign for good. Its status is left as it is (a decision
+    already applied stays); it no longer counts with the campaign."""
+    _expect(campaign, expected_version)
+    row = session.get(CampaignCheck, submission.id)
+    if row is None or row.campaign_id != campaign.id:
+        raise CampaignError("not_member")
+    row.campaign_id, row.similarity, row.added_words, row.removed = None, None, None, True
+    exemplars = -1 if row.exemplar else 0
+    if row.exemplar:
+        drop_exemplar(session, submission, row)
+    campaign.size = Campaign.size - 1  # SQL: concurrent growth kept
+    if campaign.representative_id == submission.id:
+        session.flush()
+        successor = session.scalar(select(func.min(CampaignCheck.submission_id))
+                                   .where(CampaignCheck.campaign_id == campaign.id))
+        if successor is not None:
+            campaign.representative_id = successor
+            heir = session.get(Submission, successor)
+            heir_row = session.get(CampaignCheck, successor)
+            if heir is not None and heir_row is not None and add_exemplar(session, heir,
+                                                                          heir_row):
+                exemplars += 1
+    campaign.exemplars = Campaign.exemplars + exemplars
+    _flush(session, campaign)
+    session.refresh(campaign)
+    change = {"campaign": campaign.name, "tracking_number": submission.tracking_number}
+    audit.record(session, actor, AuditAction.CAMPAIGN_REMOVE_MEMBER, "campaign", campaign.id,
+                 before={"members": campaign.size + 1}, after={"members": campaign.size,
+                                                               **change})
+    audit.record(session, actor, AuditAction.CAMPAIGN_REMOVE_MEMBER, "submission",
+                 submission.id, before={"campaign": campaign.name}, after={"campaign": None})
+    return campaign
+
+
+def link(session: Session, one: Campaign, other: Campaign, actor: audit.Actor) -> Position:
+    """Count two campaigns (and whatever each was already linked with) as one position."""
+    if one.id == other.id:
+        raise CampaignError("same")
+    if one.merged_into_id is not None or other.merged_into_id is not None:
+        raise CampaignError("merged")
+    position = None
+    if one.position_id is not None:
+        position = session.get(Position, one.position_id)
+    elif other.position_id is not None:
+        position = session.get(Position, other.position_id)
+    if position is None:
+        position = Position()
+        session.add(position)
+        session.flush()
+    for campaign in (one, other):
+        if campaign.position_id not in (None, position.id):
+            session.execute(update(Campaign).where(Campaign.position_id == campaign.position_id)
+                            .values(position_id=position.id, version=Campaign.version + 1)
+                            .execution_options(synchronize_session=False))
+            session.refresh(campaign)
+        campaign.position_id = position.id
+    session.flush()
+    session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))
+    for campaign, partner in ((one, other), (other, one)):
+        audit.record(session, actor, AuditAction.CAMPAIGN_LINK, "campaign", campaign.id,
+                     after={"position": partner.name})
+    return position
+
+
+def unlink(session: Session, campaign: Campaign, actor: audit.Actor) -> Campaign:
+    if campaign.position_id is None:
+        return campaign
+    campaign.position_id = None
+    session.flush()
+    session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))
+    audit.record(session, actor, AuditAction.CAMPAIGN_UNLINK, "campaign", campaign.id)
+    return campaign
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def get(session: Session, campaign_id: int) -> Campaign | None:
+    return session.get(Campaign, campaign_id)
+
+
+def of_submission(session: Session, submission_id: int) -> tuple[CampaignCheck | None,
+                                                                  Campaign | None]:
+    row = session.get(CampaignCheck, submission_id)
+    if row is None or row.campaign_id is None:
+        return row, None
+    return row, session.get(Campaign, row.campaign_id)
+
+
+def linked(session: Session, campaign: Campaign) -> list[Campaign]:
+    """The other campaigns of its position."""
+    if campaign.position_id is None:
+        return []
+    return list(session.scalars(select(Campaign).where(
+        Campaign.position_id == campaign.position_id, Campaign.id != campaign.id)
+        .order_by(Campaign.id)))
+
+
+@dataclass
+class CampaignPage:
+    items: list[Campaign]
+    next_after: tuple[int, int] | None
+
+
+def listing(session: Session, period_id: int | None = None, language: Language | None = None,
+            after: tuple[int, int] | None = None, page_size: int = PAGE_SIZE) -> CampaignPage:
+    """Campaigns, largest first, by key (size, id)."""
+    query = select(Campaign).where(Campaign.merged_into_id.is_(None), Campaign.size > 0)
+    if period_id:
+        query = query.where(Campaign.period_id == period_id)
+    if language:
+        query = query.where(Campaign.language == language)
+    if after is not None:
+        size, last_id = after
+        query = query.where(or_(Campaign.size < size,
+                                and_(Campaign.size == size, Campaign.id > last_id)))
+    rows = list(session.scalars(query.options(selectinload(Campaign.period))
+                                .order_by(Campaign.size.desc(), Campaign.id)
+                                .limit(page_size + 1)))
+    items = rows[:page_size]
+    more = len(rows) > page_size
+    return CampaignPage(items, (items[-1].size, items[-1].id) if more and items else None)
+
+
+def members(session: Session, campaign: Campaign, after: int | None = None,
+            page_size: int = PAGE_SIZE) -> tuple[list[tuple[Submission, CampaignCheck]],
+                                                 int | None]:
+    """One page of members, oldest first, by key; and the key of the next page."""
+    query = (select(Submission, CampaignCheck)
+             .join(CampaignCheck, CampaignCheck.submission_id == Submission.id)
+             .where(CampaignCheck.campaign_id == campaign.id))
+    if after is not None:
+        query = query.where(CampaignCheck.submission_id > after)
+    rows = [(s, c) for s, c in session.execute(
+        query.order_by(CampaignCheck.submission_id).limit(page_size + 1))]
+    page = rows[:page_size]
+    return page, (page[-1][0].id if len(rows) > page_size else None)
+
+
+@dataclass
+class Signers:
+    by_status: dict[str, int]
+    by_country: dict[str, int]
+    by_type: dict[str, int]
+
+
+def signers(session: Session, campaign: Campaign) -> Signers:
+    """Who signed: members by status, country and submitter type (aggregates)."""
+    def split(column: object) -> dict[str, int]:
+        rows = session.execute(
+            select(column, func.count())  # type: ignore[call-overload]
+            .select_from(CampaignCheck)
+            .join(Submission, Submission.id == CampaignCheck.submission_id)
+            .where(CampaignCheck.campaign_id == campaign.id).group_by(column)
+            .order_by(func.count().desc()))
+        return {key: n for key, n in rows}
+
+    return Signers(split(Submission.status), split(Submission.country),
+                   split(Submission.submitter_type))
+
+
+def pending_members(session: Session, campaign: Campaign) -> int:
+    return session.scalar(
+        select(func.count()).select_from(CampaignCheck)
+        .join(Submission, Submission.id == CampaignCheck.submission_id)
+        .where(CampaignCheck.campaign_id == campaign.id, Submission.status == Status.PENDING)
+    ) or 0
