@@ -185,7 +185,7 @@ def _confirm_themes(session: Session, ids: Sequence[int], chosen: Sequence[int])
     present = set(session.execute(
         select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
         .where(SubmissionTheme.submission_id.in_(ids), SubmissionTheme.theme_id.in_(chosen))
-    ).tuples())
+    ).all())
     missing = [{"submission_id": sid, "theme_id": tid, "suggested": False, "confirmed": True,
                 "score": 0.0, "matched": ""}
                for sid in ids for tid in chosen if (sid, tid) not in present]
