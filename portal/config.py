@@ -76,6 +76,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "UPLOAD_DIR": os.environ.get("PORTAL_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
         "DOCUMENT_MAX_BYTES": int(os.environ.get("PORTAL_DOCUMENT_MAX_BYTES",
                                                  str(10 * 1024 * 1024))),
+        # A comment sent sooner than this after its form was shown is flagged "too fast".
+        "FORM_MIN_SECONDS": float(os.environ.get("PORTAL_FORM_MIN_SECONDS", "5")),
     }
     config.update(overrides)
     return config

@@ -51,6 +51,9 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ("moderation.save_themes", "POST"): Route(
         MODERATOR, 400, "The request could not be understood", {"version": 1, "themes": "x"}
     ),
+    ("moderation.release", "POST"): Route(
+        MODERATOR, 409, "Another moderator changed comment", {"version": 999, "flag": "too_fast"}
+    ),
     ("planning.index", "GET"): Route(PLANNER, 200, "Planning summaries"),
     ("planning.summary", "GET"): Route(PLANNER, 200, "Energy and connectivity"),
     ("planning.export", "GET"): Route(PLANNER, 200, "Tracking number"),

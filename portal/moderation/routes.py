@@ -245,6 +245,26 @@ def reject(submission_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/submissions/<int:submission_id>/release")
+@role_required(*STAFF_ROLES)
+def release(submission_id: int) -> ResponseReturnValue:
+    submission = _submission_or_404(submission_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    flag = request.form.get("flag", "")
+    try:
+        return _apply(
+            submission,
+            lambda db: moderation.release(db, submission, current_actor(), flag,
+                                          expected_version=form.version.data),
+            _("The flag was taken off."),
+            url_for(".review", submission_id=submission.id),
+        )
+    except moderation.InvalidDecisionError:
+        abort(400)
+
+
 @bp.post("/submissions/<int:submission_id>/edit")
 @role_required(*STAFF_ROLES)
 def edit(submission_id: int) -> ResponseReturnValue:

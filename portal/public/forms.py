@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -101,6 +102,8 @@ class CommentForm(PortalForm):
     # Hidden from people (and from assistive technology); bots fill it. A filled one only flags
     # the comment for review: it is stored and receipted like any other.
     website = StringField(_l("Leave this field empty"))
+    # When the form was shown, signed (see portal/public/timing.py).
+    shown = HiddenField()
 
     def validate_organization(self, field: StringField) -> None:
         if self.submitter_type.data != SubmitterType.INDIVIDUAL and not (

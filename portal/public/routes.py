@@ -30,6 +30,7 @@ from portal.models import (
     Submission,
     SubmitterType,
 )
+from portal.public import timing
 from portal.public.forms import CommentForm, comment_form_for
 from portal.services import consultations, documents, outcomes, search, submissions
 from portal.services import reading_room as reading_room_service
@@ -122,6 +123,8 @@ def document(slug: str, document_id: int) -> ResponseReturnValue:
 def _render_form(
     period: CommentPeriod, form: CommentForm, status: int = 200
 ) -> ResponseReturnValue:
+    if not form.shown.data:
+        form.shown.data = timing.stamp()  # a form sent back keeps the time it was first shown
     state = period.state()
     if state is not PeriodState.OPEN:
         status = 200 if request.method == "GET" else 422
@@ -163,6 +166,7 @@ def comment(slug: str) -> ResponseReturnValue:
                 honeypot=form.website.data or "",
                 answers=tuple(submissions.AnswerInput(q.id, q.position, text)
                               for q, text in form.answers()),
+                too_fast=timing.too_fast(form.shown.data),
             ),
             ui_language=current_lang(),
         )

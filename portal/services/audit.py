@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal.models import (
     AuditAction,
     AuditEvent,
+    Flag,
     LabeledEnum,
     RejectReason,
     Role,
@@ -127,6 +128,14 @@ _FIELDS: dict[str, tuple[Any, type[LabeledEnum] | None]] = {
     "response_en": (_l("Response (English)"), None),
     "response_es": (_l("Response (Spanish)"), None),
     "revision": (_l("Revision"), None),
+    "flags": (_l("Flags"), Flag),
+    "name": (_l("Name"), None),
+    "members": (_l("Members"), None),
+    "merged": (_l("Campaign merged into this one"), None),
+    "merged_into": (_l("Merged into"), None),
+    "campaign": (_l("Campaign"), None),
+    "tracking_number": (_l("Tracking number"), None),
+    "position": (_l("Counted as one position with"), None),
 }
 # Fields named with a number: "answer_2" is the public version of the answer to question 2.
 _NUMBERED = {"answer": _l("Public version of answer %(number)s")}
@@ -184,6 +193,8 @@ def _instant(value: Any) -> str:
 def _word(value: Any, enum: type[LabeledEnum] | None, names: Mapping[int, str] | None) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if enum is not None and isinstance(value, list):
+        return ", ".join(enum.label_of(v) for v in value)
     if enum is not None:
         return enum.label_of(value)
     if isinstance(value, bool):

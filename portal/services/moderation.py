@@ -291,6 +291,31 @@ def return_to_queue(
     return submission
 
 
+RELEASABLE = (Flag.TOO_FAST,)
+
+
+def release(
+    session: Session,
+    submission: Submission,
+    actor: audit.Actor,
+    flag: str,
+    expected_version: int | None = None,
+) -> Submission:
+    """Take a flag a person has looked at off a comment (a fast typist is not a bot)."""
+    code = Flag.parse(flag)
+    if code not in RELEASABLE:
+        raise InvalidDecisionError("flag")
+    _check_version(submission, expected_version)
+    before = [f.value for f in submission.flag_list]
+    if code not in before:
+        return submission
+    submission.flags = " ".join(f for f in before if f != code)
+    _flush(session, submission)
+    audit.record(session, actor, AuditAction.SUBMISSION_RELEASE, "submission", submission.id,
+                 before={"flags": before}, after={"flags": submission.flags.split()})
+    return submission
+
+
 @dataclass
 class BulkResult:
     decided: list[str] = field(default_factory=list)
