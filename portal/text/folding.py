@@ -11,8 +11,8 @@ import unicodedata
 
 # Letters and digits plus any combining marks among them: text typed in decomposed form keeps
 # "i" + U+0301 inside one word. A hyphen followed by digits joins the word, so "G-20" reads "g20".
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:(?<=[^\W\d_])-\d+(?![^\W_]))?")
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+(?:(?<=[^\W\d_])-\d+(?![^\W_]))?")
 
 
 def fold(text: str) -> str:
