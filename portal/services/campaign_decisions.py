@@ -44,8 +44,8 @@ class DecisionResult:
     held: int = 0
 
 
-def holds_new_content(check: CampaignCheck) -> bool:
-    return (check.added_words or 0) >= NEW_CONTENT_WORDS
+def holds_new_content(added_words: int | None) -> bool:
+    return (added_words or 0) >= NEW_CONTENT_WORDS
 
 
 def _follower(campaign: Campaign) -> audit.Actor:
@@ -57,12 +57,12 @@ def theme_ids(campaign: Campaign) -> list[int]:
 
 
 def follow(session: Session, campaign: Campaign, submission: Submission,
-           check: CampaignCheck) -> None:
+           added_words: int | None) -> None:
     """A member that joined a decided campaign takes its decision, unless it adds text of its
     own: then it waits in the queue, flagged."""
     if campaign.decision is None or submission.status is not Status.PENDING:
         return
-    if holds_new_content(check):
+    if holds_new_content(added_words):
         if Flag.NEW_CONTENT not in submission.flag_list:
             submission.flags = " ".join([*submission.flags.split(), Flag.NEW_CONTENT])
         return
@@ -135,8 +135,8 @@ def apply(session: Session, campaign: Campaign, actor: audit.Actor,
         ).all()
         if not rows:
             break
-        following = [sid for sid, added in rows if (added or 0) < NEW_CONTENT_WORDS]
-        held = [sid for sid, added in rows if (added or 0) >= NEW_CONTENT_WORDS]
+        following = [sid for sid, added in rows if not holds_new_content(added)]
+        held = [sid for sid, added in rows if holds_new_content(added)]
         decided = _decide_many(session, campaign, following, actor, utcnow())
         _hold(session, held)
         after = rows[-1][0]

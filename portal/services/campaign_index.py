@@ -23,9 +23,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, insert, literal, select, update
+from sqlalchemy import Table, case, delete, literal, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Campaign, CampaignBand, CampaignCheck, Submission
@@ -65,15 +65,30 @@ class _Exemplar:
 
 
 @dataclass
+class _Row:
+    """A check row being written: inserted for a new comment, updated for a stored one."""
+
+    submission_id: int
+    campaign_id: int | None = None
+    similarity: float | None = None
+    added_words: int | None = None
+    exemplar: bool = False
+    stored: bool = False
+
+    def values(self) -> dict[str, object]:
+        return {"campaign_id": self.campaign_id, "similarity": self.similarity,
+                "added_words": self.added_words, "exemplar": self.exemplar}
+
+
+@dataclass
 class _Growth:
     members: int = 0
     exemplars: int = 0
     first: datetime | None = None
     last: datetime | None = None
 
-    def add(self, at: datetime, exemplar: bool = False) -> None:
+    def add(self, at: datetime) -> None:
         self.members += 1
-        self.exemplars += exemplar
         self.first = at if self.first is None or at < self.first else self.first
         self.last = at if self.last is None or at > self.last else self.last
 
@@ -82,9 +97,17 @@ class _Growth:
 class Outcome:
     """What checking one comment found."""
 
-    check: CampaignCheck
+    submission_id: int
     campaign: Campaign | None
-    joined: bool = False
+    added_words: int | None = None
+
+    @property
+    def joined(self) -> bool:
+        return self.campaign is not None
+
+
+_BANDS = cast(Table, CampaignBand.__table__)
+_CHECKS = cast(Table, CampaignCheck.__table__)
 
 
 def keys_of(period_id: int, found: Fingerprint, submission_id: int) -> list[dict[str, int]]:
@@ -104,7 +127,7 @@ def add_exemplar(session: Session, submission: Submission, check: CampaignCheck)
     found = fingerprint(submission.body)
     if check.exemplar or not found.joinable:
         return False
-    session.execute(insert(CampaignBand), keys_of(submission.period_id, found, submission.id))
+    session.execute(_BANDS.insert(), keys_of(submission.period_id, found, submission.id))
     check.exemplar = True
     return True
 
@@ -113,23 +136,26 @@ def add_exemplar(session: Session, submission: Submission, check: CampaignCheck)
 class Finder:
     """Checks comments of one period in arrival order, a batch at a time.
 
-    A batch costs one lookup query, one query for the texts of the candidates, and the inserts;
-    what it indexes is seen by the later comments of the same batch.
+    A batch costs one lookup query, one query for the texts of the candidates, and the inserts
+    (plain statements: a rebuild writes a million rows); what it indexes is seen by the later
+    comments of the same batch.
     """
 
     session: Session
     period_id: int
     index: dict[tuple[int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
     exemplars: dict[int, _Exemplar] = field(default_factory=dict)
-    checks: dict[int, CampaignCheck] = field(default_factory=dict)
+    rows: dict[int, _Row] = field(default_factory=dict)
     growth: dict[int, _Growth] = field(default_factory=lambda: defaultdict(_Growth))
     new_bands: list[dict[str, int]] = field(default_factory=list)
     rep_words: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def run(self, submissions: Sequence[Submission]) -> list[Outcome]:
         prints = {s.id: fingerprint(s.body) for s in submissions}
-        self._lookup({key for found in prints.values() for key in found.keys})
-        outcomes = [self._one(s, prints[s.id]) for s in submissions]
+        self.session.flush()
+        with self.session.no_autoflush:
+            self._lookup({key for found in prints.values() for key in found.keys})
+            outcomes = [self._one(s, prints[s.id]) for s in submissions]
         self._write()
         return outcomes
 
@@ -165,12 +191,9 @@ class Finder:
     # -- one comment ------------------------------------------------------------------------
 
     def _one(self, submission: Submission, found: Fingerprint) -> Outcome:
-        check = CampaignCheck(submission_id=submission.id, period_id=self.period_id,
-                              exemplar=False, removed=False, checked_at=utcnow())
-        self.session.add(check)
-        self.checks[submission.id] = check
+        row = self.rows[submission.id] = _Row(submission.id)
         if not found.joinable:
-            return Outcome(check, None)
+            return Outcome(submission.id, None)
         hits: Counter[int] = Counter()
         for band, key in enumerate(found.keys):
             hits.update(self.index.get((key, band), ()))
@@ -183,42 +206,45 @@ class Finder:
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         matches = [(sim, e) for sim, e in scored if sim >= JOIN_SIMILARITY]
         if not matches:
-            self._index(submission, found, check)
-            return Outcome(check, None)
+            self._index(submission, found, row)
+            return Outcome(submission.id, None)
         similarity, best = matches[0]
         campaign = self._campaign_of(best)
-        self._join(submission, check, campaign, similarity)
+        self._join(submission.received_at, found.words, row, campaign, similarity)
         for other_similarity, other in matches[1:]:
             self._gather(campaign, other, other_similarity)
         closest = max((sim for sim, e in scored
                        if self.exemplars[e].campaign_id == campaign.id), default=0.0)
         if campaign.exemplars + self.growth[campaign.id].exemplars < MAX_EXEMPLARS and \
                 closest < NEW_EXEMPLAR_BELOW:
-            self._index(submission, found, check)
+            self._index(submission, found, row)
             self.exemplars[submission.id].campaign_id = campaign.id
             self.growth[campaign.id].exemplars += 1
-        return Outcome(check, campaign, joined=True)
+        return Outcome(submission.id, campaign, row.added_words)
 
-    def _index(self, submission: Submission, found: Fingerprint, check: CampaignCheck) -> None:
-        check.exemplar = True
+    def _index(self, submission: Submission, found: Fingerprint, row: _Row) -> None:
+        row.exemplar = True
+        sid = submission.id
         for band, key in enumerate(found.keys):
-            self.index[(key, band)].add(submission.id)
-        self.new_bands += keys_of(self.period_id, found, submission.id)
-        self.exemplars[submission.id] = _Exemplar(submission.id, check.campaign_id, False,
-                                                  submission.body, found.shingles)
+            self.index[(key, band)].add(sid)
+        self.new_bands += keys_of(self.period_id, found, sid)
+        self.exemplars[sid] = _Exemplar(sid, row.campaign_id, False, submission.body,
+                                        found.shingles)
 
-    def _check_row(self, submission_id: int) -> CampaignCheck:
-        row = self.checks.get(submission_id)
+    def _row(self, submission_id: int) -> _Row:
+        row = self.rows.get(submission_id)
         if row is None:
             # Locked, so two workers cannot both make a campaign of the same lone comment.
-            row = self.session.get(CampaignCheck, submission_id, with_for_update=True,
-                                   populate_existing=True)
-            assert row is not None, "an exemplar always has its check row"  # noqa: S101
-            self.checks[submission_id] = row
+            stored = self.session.execute(
+                select(_CHECKS).where(_CHECKS.c.submission_id == submission_id)
+                .with_for_update()).one()
+            row = self.rows[submission_id] = _Row(
+                submission_id, stored.campaign_id, stored.similarity, stored.added_words,
+                stored.exemplar, stored=True)
         return row
 
     def _campaign_of(self, exemplar_id: int) -> Campaign:
-        row = self._check_row(exemplar_id)
+        row = self._row(exemplar_id)
         if row.campaign_id is not None:
             found = self.session.get(Campaign, row.campaign_id)
             assert found is not None  # noqa: S101
@@ -236,15 +262,16 @@ class Finder:
         self.session.flush()
         row.campaign_id, row.similarity, row.added_words = campaign.id, 1.0, 0
         self.exemplars[exemplar_id].campaign_id = campaign.id
-        self.growth[campaign.id].add(representative.received_at, exemplar=True)
+        self.growth[campaign.id].add(representative.received_at)
+        self.growth[campaign.id].exemplars += 1
         return campaign
 
-    def _join(self, submission: Submission, check: CampaignCheck, campaign: Campaign,
+    def _join(self, at: datetime, words: Sequence[str], row: _Row, campaign: Campaign,
               similarity: float) -> None:
-        check.campaign_id = campaign.id
-        check.similarity = round(similarity, 4)
-        check.added_words = self.added_words(campaign, submission.body)
-        self.growth[campaign.id].add(submission.received_at)
+        row.campaign_id = campaign.id
+        row.similarity = round(similarity, 4)
+        row.added_words = self.added_words(campaign, words)
+        self.growth[campaign.id].add(at)
 
     def _gather(self, campaign: Campaign, exemplar_id: int, similarity: float) -> None:
         """Another match: a lone comment comes along; a found campaign of the same letter
@@ -252,11 +279,11 @@ class Finder:
         exemplar = self.exemplars[exemplar_id]
         if exemplar.campaign_id == campaign.id:
             return
-        row = self._check_row(exemplar_id)
+        row = self._row(exemplar_id)
         if row.campaign_id is None:
             lone = self.session.get(Submission, exemplar_id)
             assert lone is not None  # noqa: S101
-            self._join(lone, row, campaign, similarity)
+            self._join(lone.received_at, body_words(lone.body), row, campaign, similarity)
             exemplar.campaign_id = campaign.id
             self.growth[campaign.id].exemplars += 1
             return
@@ -272,24 +299,36 @@ class Finder:
             if cached.campaign_id == other.id:
                 cached.campaign_id = campaign.id
 
-    def added_words(self, campaign: Campaign, body: str) -> int:
-        """How many words of body the campaign's representative does not have."""
-        words = self.rep_words.get(campaign.id)
-        if words is None:
+    def added_words(self, campaign: Campaign, words: Sequence[str]) -> int:
+        """How many of the words the campaign's representative does not have."""
+        known = self.rep_words.get(campaign.id)
+        if known is None:
             cached = self.exemplars.get(campaign.representative_id)
             text = cached.body if cached is not None else self.session.scalar(
                 select(Submission.body).where(Submission.id == campaign.representative_id))
-            words = self.rep_words[campaign.id] = frozenset(body_words(text or ""))
-        return sum(1 for word in body_words(body) if word not in words)
+            known = self.rep_words[campaign.id] = frozenset(body_words(text or ""))
+        return sum(1 for word in words if word not in known)
 
     # -- writing ----------------------------------------------------------------------------
 
     def _write(self) -> None:
-        """Store the new keys and grow the campaigns, without touching their version (a
+        """Store the rows and keys, and grow the campaigns without touching their version (a
         moderator's page of a campaign stays valid while copies keep coming)."""
         self.session.flush()
+        now = utcnow()
+        fresh = [{"submission_id": r.submission_id, "period_id": self.period_id,
+                  "removed": False, "checked_at": now, **r.values()}
+                 for r in self.rows.values() if not r.stored]
+        if fresh:
+            self.session.execute(_CHECKS.insert(), fresh)
+        for r in self.rows.values():
+            if r.stored:
+                self.session.execute(_CHECKS.update()
+                                     .where(_CHECKS.c.submission_id == r.submission_id)
+                                     .values(**r.values()))
+        self.rows.clear()
         if self.new_bands:
-            self.session.execute(insert(CampaignBand), self.new_bands)
+            self.session.execute(_BANDS.insert(), self.new_bands)
             self.new_bands = []
         for campaign_id, grown in self.growth.items():
             if not grown.members and not grown.exemplars:

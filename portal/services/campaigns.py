@@ -54,9 +54,11 @@ def check(session: Session, submission: Submission) -> CampaignCheck:
     if existing is not None:
         return existing
     outcome = Finder(session, submission.period_id).run([submission])[0]
-    if outcome.joined and outcome.campaign is not None:
-        campaign_decisions.follow(session, outcome.campaign, submission, outcome.check)
-    return outcome.check
+    if outcome.campaign is not None:
+        campaign_decisions.follow(session, outcome.campaign, submission, outcome.added_words)
+    found = session.get(CampaignCheck, submission.id)
+    assert found is not None  # noqa: S101 - the finder has just written it
+    return found
 
 
 def check_after_submit(session: Session, submission: Submission) -> None:
@@ -112,9 +114,9 @@ def rebuild(session: Session, period_ids: Iterable[int] | None = None,
                 break
             outcomes = Finder(session, period_id).run(rows)
             for submission, outcome in zip(rows, outcomes, strict=True):
-                if outcome.joined and outcome.campaign is not None:
+                if outcome.campaign is not None:
                     campaign_decisions.follow(session, outcome.campaign, submission,
-                                              outcome.check)
+                                              outcome.added_words)
             session.flush()
             after = rows[-1].id
             done += len(rows)

@@ -54,7 +54,6 @@ MAX_CLOSING_LINES = 5
 _MARKS = re.compile(f"[{MARKS}]")
 _WORDS = re.compile(r"[^\W_]+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
-_LINK_HINT = re.compile(r"https?:|www\.|@", re.IGNORECASE)
 
 
 def _folded_words(line: str) -> list[str]:
@@ -67,7 +66,7 @@ def body_words(text: str) -> list[str]:
 
     Folded as portal.text.folding.fold does (case, accents), with one regular expression over
     each line rather than word by word: a rebuild folds a million letters."""
-    if _LINK_HINT.search(text):
+    if "@" in text or "http" in text.casefold() or "www." in text.casefold():
         text = _LINK.sub(" ", text)
     lines = [words for line in text.splitlines() if (words := _folded_words(line))]
     start, end = 0, len(lines)
@@ -81,7 +80,10 @@ def body_words(text: str) -> list[str]:
 
 def shingles(text: str) -> set[str]:
     """The set of SHINGLE_WORDS-word runs of the letter's body."""
-    words = body_words(text)
+    return _runs(body_words(text))
+
+
+def _runs(words: Sequence[str]) -> set[str]:
     if len(words) < SHINGLE_WORDS:
         return set()
     return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
@@ -99,6 +101,7 @@ def jaccard(a: Set[str], b: Set[str]) -> float:
 class Fingerprint:
     """What a text contributes to the index: its shingles and its band keys."""
 
+    words: tuple[str, ...]  # of the body, folded
     shingles: frozenset[str]
     keys: tuple[int, ...]  # one per band, in band order; empty for too little text
 
@@ -147,7 +150,8 @@ def band_keys(found: Set[str]) -> tuple[int, ...]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    found = shingles(text)
+    words = tuple(body_words(text))
+    found = frozenset(_runs(words))
     if len(found) < MIN_SHINGLES:
-        return Fingerprint(frozenset(found), ())
-    return Fingerprint(frozenset(found), band_keys(found))
+        return Fingerprint(words, found, ())
+    return Fingerprint(words, found, band_keys(found))
