@@ -253,12 +253,18 @@ def valid_comment(**overrides: object) -> dict[str, object]:
 SHOWN_RE = re.compile(r'name="shown" type="hidden" value="([^"]+)"')
 
 
+def shown_from(html: str) -> str:
+    """The signed time the comment form was shown, from its hidden field."""
+    found = SHOWN_RE.search(html)
+    assert found, "no form time on the page"
+    return found.group(1)
+
+
 def post_comment(client: FlaskClient, lang: str, slug: str, **overrides: object):  # type: ignore[no-untyped-def]
     """Load the form and send it back with its hidden fields, as a browser does."""
     url = f"/{lang}/periods/{slug}/comment"
     page = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": CSRF_RE.search(page).group(1),  # type: ignore[union-attr]
-            "shown": SHOWN_RE.search(page).group(1)}  # type: ignore[union-attr]
+    data = {"csrf_token": csrf_from(page), "shown": shown_from(page)}
     data.update(valid_comment(**overrides))
     return client.post(url, data=data)
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from portal.db import write_session
 from portal.models import AuditAction, CommentPeriod, Submission
 from portal.services import audit, submissions
-from tests.conftest import CSRF_RE, SHOWN_RE, csrf_token, post_comment, valid_comment
+from tests.conftest import csrf_from, csrf_token, post_comment, shown_from, valid_comment
 
 
 def _stored(app: Flask, response) -> Submission:  # type: ignore[no-untyped-def]
@@ -40,8 +40,7 @@ def test_a_person_who_takes_their_time_is_not_flagged(app: Flask, client: FlaskC
     url = f"/en/periods/{open_period.slug}/comment"
     page = client.get(url).get_data(as_text=True)
     time.sleep(1.2)  # reading the questions, writing the comment
-    data = {**valid_comment(), "csrf_token": CSRF_RE.search(page).group(1),  # type: ignore[union-attr]
-            "shown": SHOWN_RE.search(page).group(1)}  # type: ignore[union-attr]
+    data = {**valid_comment(), "csrf_token": csrf_from(page), "shown": shown_from(page)}
     assert _stored(app, client.post(url, data=data)).flag_list == []
 
 
@@ -50,13 +49,13 @@ def test_a_form_sent_back_with_errors_keeps_the_time_it_was_first_shown(
     app.config["FORM_MIN_SECONDS"] = 1
     url = f"/en/periods/{open_period.slug}/comment"
     page = client.get(url).get_data(as_text=True)
-    first_shown = SHOWN_RE.search(page).group(1)  # type: ignore[union-attr]
-    token = CSRF_RE.search(page).group(1)  # type: ignore[union-attr]
+    first_shown = shown_from(page)
+    token = csrf_from(page)
     time.sleep(1.2)
     again = client.post(url, data={**valid_comment(email="not an address"),
                                    "csrf_token": token, "shown": first_shown})
     assert again.status_code == 422
-    assert SHOWN_RE.search(again.get_data(as_text=True)).group(1) == first_shown  # type: ignore[union-attr]
+    assert shown_from(again.get_data(as_text=True)) == first_shown
     fixed = client.post(url, data={**valid_comment(), "csrf_token": token, "shown": first_shown})
     assert _stored(app, fixed).flag_list == []
 
@@ -78,7 +77,7 @@ def test_moderator_takes_the_flag_off(app: Flask, client: FlaskClient,
     review = f"/es/moderation/submissions/{stored.id}"
     page = moderator_client.get(review).get_data(as_text=True)
     assert "Enviado demasiado pronto" in page
-    token = CSRF_RE.search(page).group(1)  # type: ignore[union-attr]
+    token = csrf_from(page)
     refused = moderator_client.post(f"{review}/release", data={
         "csrf_token": token, "version": stored.version, "flag": "honeypot"})
     assert refused.status_code == 400

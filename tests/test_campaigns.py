@@ -17,7 +17,7 @@ from portal.models import (
     SubmissionTheme,
     Theme,
 )
-from portal.services import audit, campaign_decisions, campaigns, search
+from portal.services import audit, campaign_decisions, campaign_queries, campaigns, search
 from portal.services.moderation import ConflictError
 from tests.campaign_letters import letters
 from tests.conftest import add_submission
@@ -205,12 +205,12 @@ def test_rename_and_link_are_audited(app: Flask, open_period: CommentPeriod) -> 
             campaigns.merge(session, spanish, english, MODERATOR)  # two languages: link them
         position = campaigns.link(session, spanish, english, MODERATOR)
         assert spanish.position_id == english.position_id == position.id
-        assert [c.id for c in campaigns.linked(session, spanish)] == [english.id]
+        assert [c.id for c in campaign_queries.linked(session, spanish)] == [english.id]
         actions = [e.action for e in audit.history(session, "campaign", spanish.id)]
         assert actions == [AuditAction.CAMPAIGN_RENAME, AuditAction.CAMPAIGN_LINK]
         assert spanish.name == "Cruces ágiles para pymes"
         campaigns.unlink(session, english, MODERATOR)
-        assert campaigns.linked(session, spanish) == []
+        assert campaign_queries.linked(session, spanish) == []
 
 
 def test_rebuild_is_resumable_and_finds_the_same_campaigns(

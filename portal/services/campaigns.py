@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.models import (
@@ -23,7 +23,6 @@ from portal.models import (
     CommentPeriod,
     Language,
     Position,
-    Status,
     Submission,
 )
 from portal.services import audit, campaign_decisions
@@ -262,98 +261,3 @@ def unlink(session: Session, campaign: Campaign, actor: audit.Actor) -> Campaign
     session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))
     audit.record(session, actor, AuditAction.CAMPAIGN_UNLINK, "campaign", campaign.id)
     return campaign
-
-
-# -- reading --------------------------------------------------------------------------------
-
-
-def get(session: Session, campaign_id: int) -> Campaign | None:
-    return session.get(Campaign, campaign_id)
-
-
-def of_submission(session: Session, submission_id: int) -> tuple[CampaignCheck | None,
-                                                                  Campaign | None]:
-    row = session.get(CampaignCheck, submission_id)
-    if row is None or row.campaign_id is None:
-        return row, None
-    return row, session.get(Campaign, row.campaign_id)
-
-
-def linked(session: Session, campaign: Campaign) -> list[Campaign]:
-    """The other campaigns of its position."""
-    if campaign.position_id is None:
-        return []
-    return list(session.scalars(select(Campaign).where(
-        Campaign.position_id == campaign.position_id, Campaign.id != campaign.id)
-        .order_by(Campaign.id)))
-
-
-@dataclass
-class CampaignPage:
-    items: list[Campaign]
-    next_after: tuple[int, int] | None
-
-
-def listing(session: Session, period_id: int | None = None, language: Language | None = None,
-            after: tuple[int, int] | None = None, page_size: int = PAGE_SIZE) -> CampaignPage:
-    """Campaigns, largest first, by key (size, id)."""
-    query = select(Campaign).where(Campaign.merged_into_id.is_(None), Campaign.size > 0)
-    if period_id:
-        query = query.where(Campaign.period_id == period_id)
-    if language:
-        query = query.where(Campaign.language == language)
-    if after is not None:
-        size, last_id = after
-        query = query.where(or_(Campaign.size < size,
-                                and_(Campaign.size == size, Campaign.id > last_id)))
-    rows = list(session.scalars(query.options(selectinload(Campaign.period))
-                                .order_by(Campaign.size.desc(), Campaign.id)
-                                .limit(page_size + 1)))
-    items = rows[:page_size]
-    more = len(rows) > page_size
-    return CampaignPage(items, (items[-1].size, items[-1].id) if more and items else None)
-
-
-def members(session: Session, campaign: Campaign, after: int | None = None,
-            page_size: int = PAGE_SIZE) -> tuple[list[tuple[Submission, CampaignCheck]],
-                                                 int | None]:
-    """One page of members, oldest first, by key; and the key of the next page."""
-    query = (select(Submission, CampaignCheck)
-             .join(CampaignCheck, CampaignCheck.submission_id == Submission.id)
-             .where(CampaignCheck.campaign_id == campaign.id))
-    if after is not None:
-        query = query.where(CampaignCheck.submission_id > after)
-    rows = [(s, c) for s, c in session.execute(
-        query.order_by(CampaignCheck.submission_id).limit(page_size + 1))]
-    page = rows[:page_size]
-    return page, (page[-1][0].id if len(rows) > page_size else None)
-
-
-@dataclass
-class Signers:
-    by_status: dict[str, int]
-    by_country: dict[str, int]
-    by_type: dict[str, int]
-
-
-def signers(session: Session, campaign: Campaign) -> Signers:
-    """Who signed: members by status, country and submitter type (aggregates)."""
-    def split(column: object) -> dict[str, int]:
-        rows = session.execute(
-            select(column, func.count())  # type: ignore[call-overload]
-            .select_from(CampaignCheck)
-            .join(Submission, Submission.id == CampaignCheck.submission_id)
-            .where(CampaignCheck.campaign_id == campaign.id).group_by(column)
-            .order_by(func.count().desc()))
-        return {key: n for key, n in rows}
-
-    return Signers(split(Submission.status), split(Submission.country),
-                   split(Submission.submitter_type))
-
-
-def pending_members(session: Session, campaign: Campaign) -> int:
-    return session.scalar(
-        select(func.count()).select_from(CampaignCheck)
-        .join(Submission, Submission.id == CampaignCheck.submission_id)
-        .where(CampaignCheck.campaign_id == campaign.id, Submission.status == Status.PENDING)
-    ) or 0
