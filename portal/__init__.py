@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal.admin.routes import bp as admin_bp
     from portal.auth.routes import bp as auth_bp
+    from portal.moderation import campaigns as _campaign_pages  # noqa: F401 - adds its routes
     from portal.moderation.routes import bp as moderation_bp
     from portal.planning.routes import bp as planning_bp
     from portal.public.routes import bp as public_bp

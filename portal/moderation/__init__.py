@@ -1,1 +1,1 @@
-"""Pages for moderators: the queue, the review page, bulk decisions."""
+"""Pages for moderators: the queue, the review page, bulk decisions, campaigns."""

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm, select_choices
@@ -65,4 +65,54 @@ class BulkForm(PortalForm):
     note = TextAreaField(
         _l("Note to the submitters"),
         validators=[Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class CampaignDecisionForm(DecisionForm):
+    action = SelectField(
+        _l("Decision"),
+        choices=select_choices(
+            [("publish", _l("Publish")), ("reject", _l("Reject"))], _l("Choose a decision")
+        ),
+        validators=[InputRequired(message=_l("Choose a decision."))],
+    )
+    reason = SelectField(
+        _l("Reason"), choices=select_choices(RejectReason.choices(), _l("Choose a reason")),
+        default="", description=_l("Needed to reject."),
+    )
+    note = TextAreaField(
+        _l("Note to the submitters"),
+        description=_l("Shown on each submitter's receipt."),
+        validators=[Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )
+
+    def validate_reason(self, field: SelectField) -> None:
+        if self.action.data == "reject" and not field.data:
+            raise ValidationError(_l("Choose a reason."))
+
+
+class RenameForm(DecisionForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter a name.")),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+class MergeForm(DecisionForm):
+    other = SelectField(
+        _l("Campaign to merge into this one"), validate_choice=False,
+        description=_l("Campaigns of the same comment period and language, largest first. Its "
+                       "members join this campaign; it stays as a link to this one."),
+        validators=[InputRequired(message=_l("Choose a campaign."))],
+    )
+
+
+class LinkForm(PortalForm):
+    other = SelectField(
+        _l("Count as one position with"), validate_choice=False,
+        description=_l("Campaigns of the same comment period in another language."),
+        validators=[InputRequired(message=_l("Choose a campaign."))],
     )

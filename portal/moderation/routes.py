@@ -14,7 +14,8 @@ from portal.db import get_session
 from portal.i18n import current_lang
 from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
 from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm, ReturnForm
-from portal.services import audit, consultations, moderation, themes
+from portal.services import audit, campaign_queries, consultations, moderation, themes
+from portal.text.differences import word_differences
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 
@@ -36,7 +37,14 @@ def _filters() -> moderation.QueueFilters:
         submitter_type=SubmitterType.parse(args.get("type")),
         country=Country.parse(args.get("country")),
         flag="any" if args.get("flag") == "any" else Flag.parse(args.get("flag")),
+        campaign=_campaign_arg(args.get("campaign", "")),
     )
+
+
+def _campaign_arg(value: str) -> int | str | None:
+    if value in ("any", "none", "checking"):
+        return value
+    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @bp.get("/")
@@ -46,9 +54,13 @@ def queue() -> str:
     filters = _filters()
     page = moderation.queue(db, filters, after=_int_arg("after"), before=_int_arg("before"))
     args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    chosen_campaign = (campaign_queries.get(db, filters.campaign)
+                       if isinstance(filters.campaign, int) else None)
     return render_template(
         "moderation/queue.html",
         page=page,
+        campaign_rows=campaign_queries.for_submissions(db, [s.id for s in page.items]),
+        chosen_campaign=chosen_campaign,
         filters=filters,
         args=args,
         counts=moderation.status_counts(db, filters.period_id),
@@ -133,9 +145,16 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
     chosen = {row.theme_id: row for row in themes.of_submission(db, submission.id)}
     theme_options = themes.for_pillar(db, submission.period.pillar_id, active_only=False)
     reviewed = any(row.confirmed for row in chosen.values())
+    check, campaign = campaign_queries.of_submission(db, submission.id)
+    differences = None
+    if campaign is not None and campaign.representative_id != submission.id:
+        differences = word_differences(campaign.representative.body, submission.body)
     return render_template(
         "moderation/review.html",
         submission=submission,
+        check=check,
+        campaign=campaign,
+        differences=differences,
         theme_options=theme_options,
         theme_rows=chosen,
         themes_reviewed=reviewed,

@@ -102,6 +102,18 @@ def signers(session: Session, campaign: Campaign) -> Signers:
                    split(Submission.submitter_type))
 
 
+def held_members(session: Session, campaign: Campaign) -> int:
+    """Pending members that add text of their own: a campaign decision leaves them alone."""
+    from portal.services.campaign_decisions import NEW_CONTENT_WORDS
+
+    return session.scalar(
+        select(func.count()).select_from(CampaignCheck)
+        .join(Submission, Submission.id == CampaignCheck.submission_id)
+        .where(CampaignCheck.campaign_id == campaign.id, Submission.status == Status.PENDING,
+               CampaignCheck.added_words >= NEW_CONTENT_WORDS)
+    ) or 0
+
+
 def pending_members(session: Session, campaign: Campaign) -> int:
     return session.scalar(
         select(func.count()).select_from(CampaignCheck)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import sanitize
 from portal.models import (
     AuditAction,
+    CampaignCheck,
     CommentPeriod,
     Country,
     Flag,
@@ -55,6 +56,8 @@ class QueueFilters:
     submitter_type: SubmitterType | None = None
     country: Country | None = None
     flag: Flag | Literal["any"] | None = None
+    # A campaign's id, "any" (in a campaign), "none" (in none) or "checking" (not checked yet).
+    campaign: int | str | None = None
 
 
 @dataclass
@@ -81,12 +84,25 @@ def _filtered(filters: QueueFilters) -> Select:
         query = query.where(Submission.submitter_type == filters.submitter_type)
     if filters.country:
         query = query.where(Submission.country == filters.country)
+    if filters.campaign is not None:
+        query = _in_campaign(query, filters.campaign)
     if filters.flag:
         if filters.flag == "any":
             query = query.where(Submission.flags != "")
         else:
             query = query.where(Submission.flags.contains(filters.flag))
     return query
+
+
+def _in_campaign(query: Select, campaign: int | str) -> Select:
+    checked = exists().where(CampaignCheck.submission_id == Submission.id)
+    if campaign == "checking":
+        return query.where(~checked)
+    if campaign == "none":
+        return query.where(checked.where(CampaignCheck.campaign_id.is_(None)))
+    if campaign == "any":
+        return query.where(checked.where(CampaignCheck.campaign_id.isnot(None)))
+    return query.where(checked.where(CampaignCheck.campaign_id == campaign))
 
 
 def queue(
