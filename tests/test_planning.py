@@ -265,7 +265,7 @@ def test_xlsx_export_opens_with_openpyxl(
     response = _export(planner, themed_period, "xlsx", language="es")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios"]
+    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios", "Campañas"]
     rows = list(book["Comentarios"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[0] == "Número de seguimiento"
@@ -356,7 +356,7 @@ def test_cli_export_every_format(
     data = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     assert {r["tracking_number"] for r in data["rows"]} == published
     book = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True)
-    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios"]
+    assert book.sheetnames == ["Resumen", "Temas", "Preguntas", "Comentarios", "Campañas"]
     assert {r[0] for r in list(book["Comentarios"].iter_rows(values_only=True))[1:]} == published
     report = (tmp_path / "export.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in report and corpus["es_energy"][1] in report

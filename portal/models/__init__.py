@@ -1,6 +1,6 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
-from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Position
+from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Counting, Position
 from portal.models.consultation import (
     CommentPeriod,
     Docket,
@@ -42,6 +42,7 @@ __all__ = [
     "Campaign",
     "CampaignBand",
     "CampaignCheck",
+    "Counting",
     "Position",
     "LabeledEnum",
     "Language",

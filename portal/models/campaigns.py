@@ -15,13 +15,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 from portal.models.consultation import CommentPeriod
+from portal.models.labels import LabeledEnum
 from portal.models.submission import Language, RejectReason, Status, Submission
 from portal.models.types import UTCDateTime, code_column, utcnow
+
+
+class Counting(LabeledEnum):
+    """How summaries count comments: every signature, or each campaign (position) once."""
+
+    SIGNATURES = "signatures", _l("By signature: every comment counts")
+    ONCE = "once", _l("Campaigns counted once")
 
 
 class Position(Base):

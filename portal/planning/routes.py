@@ -21,7 +21,7 @@ from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session, writes
 from portal.exports import report
 from portal.i18n import current_lang
-from portal.models import Role, Theme
+from portal.models import Counting, Role, Theme
 from portal.planning.forms import NewThemeForm, ThemeForm
 from portal.services import consultations, exports, summaries, themes
 
@@ -48,7 +48,8 @@ def _scope_or_404(kind: str, slug: str) -> consultations.Scope:
 def summary(kind: str, slug: str) -> str:
     db = get_session()
     scope = _scope_or_404(kind, slug)
-    result = summaries.summarize(db, scope.periods(db))
+    counting = Counting.parse(request.args.get("count")) or Counting.SIGNATURES
+    result = summaries.summarize(db, scope.periods(db), counting)
     return render_template(
         "planning/summary.html", title=scope.title(db, current_lang()), kind=kind, slug=slug,
         summary=result,
@@ -66,6 +67,7 @@ def export(kind: str, slug: str) -> ResponseReturnValue:
         lang=request.args.get("language", current_lang()),
         all_statuses=request.args.get("statuses") == "all",
         include_email=request.args.get("contacts") == "1",
+        counting=request.args.get("count", Counting.SIGNATURES),
     )
     try:
         job = exports.start(get_session(), current_actor(), scope, options,
@@ -82,6 +84,8 @@ EXPORT_ERRORS = {
                "message": _l("Choose CSV, JSON, XLSX or the printable report.")},
     "language": {"title": _l("Unknown export language"),
                  "message": _l("Choose English or Spanish for the headings and labels.")},
+    "counting": {"title": _l("Unknown way of counting"),
+                 "message": _l("Count every signature, or each campaign once.")},
 }
 
 

@@ -34,6 +34,7 @@ from portal.models import (
     Answer,
     AuditAction,
     CommentPeriod,
+    Counting,
     Country,
     LabeledEnum,
     Language,
@@ -44,7 +45,7 @@ from portal.models import (
     SubmitterType,
     Theme,
 )
-from portal.services import audit, summaries
+from portal.services import audit, campaign_summaries, summaries
 from portal.services.consultations import Scope
 
 FORMATS = ("csv", "json", "xlsx", "html")
@@ -75,6 +76,9 @@ COLUMNS: list[tuple[str, Any]] = [
     ("language", _l("Language code")),
     ("theme_labels", _l("Themes")),
     ("themes", _l("Theme codes")),
+    ("campaign", _l("Campaign")),
+    ("campaign_id", _l("Campaign number")),
+    ("position_id", _l("Position number")),
     ("subject", _l("Subject")),
     ("text", _l("Comment text")),
 ]
@@ -95,10 +99,13 @@ class ExportOptions:
     lang: str = "en"
     all_statuses: bool = False
     include_email: bool = False
+    counting: str = Counting.SIGNATURES
 
     def check(self, may_include_email: bool) -> None:
         if self.fmt not in FORMATS:
             raise ExportError("format")
+        if Counting.parse(self.counting) is None:
+            raise ExportError("counting")
         if self.lang not in LANGUAGES:
             raise ExportError("language")
         if self.include_email and not may_include_email:
@@ -115,6 +122,7 @@ class ExportOptions:
 
 
 Progress = Callable[[int], None] | None
+NO_CAMPAIGN: dict[str, object] = {"campaign": "", "campaign_id": None, "position_id": None}
 
 
 def start(session: Session, actor: audit.Actor, scope: Scope, options: ExportOptions, *,
@@ -125,7 +133,8 @@ def start(session: Session, actor: audit.Actor, scope: Scope, options: ExportOpt
     audit.record(session, actor, AuditAction.EXPORT, "period",
                  ",".join(str(i) for i in scope.period_ids),
                  after={"format": options.fmt, "all_statuses": options.all_statuses,
-                        "include_email": options.include_email, "language": options.lang})
+                        "include_email": options.include_email, "language": options.lang,
+                        "counting": options.counting})
     session.flush()
     return Export(scope, options)
 
@@ -173,7 +182,9 @@ class Export:
             return _encoded(stream_csv(labels.headings, _values(labels, _rows(
                 opener, ids, options, labels, progress))))
         with _session(opener) as session:
-            summary = summaries.summarize(session, self.scope.periods(session))
+            summary = summaries.summarize(
+                session, self.scope.periods(session),
+                Counting.parse(options.counting) or Counting.SIGNATURES)
             if options.fmt == "html":
                 title = self.scope.title(session, options.lang)
                 return iter([report.render(summary, title, options.lang).encode("utf-8")])
@@ -307,6 +318,7 @@ def iter_rows(
         ).all()
         if not batch:
             return
+        in_campaign = campaign_summaries.of_rows(session, [r.id for r in batch])
         confirmed: dict[int, list[int]] = defaultdict(list)
         for submission_id, theme_id in session.execute(
             select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
@@ -346,6 +358,7 @@ def iter_rows(
                 "language_label": codes[Language][r.language],
                 "themes": [code for code, _ in row_themes],
                 "theme_labels": [label for _, label in row_themes],
+                **in_campaign.get(r.id, NO_CAMPAIGN),
                 "subject": r.subject,
                 "text": r.public_body if r.public_body is not None else r.body,
                 "answers": sorted(answers.get(r.id, []), key=lambda a: a["position"]),  # type: ignore[arg-type, return-value]  # positions are ints
@@ -423,6 +436,10 @@ def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
         "uncovered": {"count": summary.uncovered_count,
                       "tracking_numbers": [s.tracking_number for s in summary.uncovered]},
         "received_per_day": [{"date": d.isoformat(), "count": n} for d, n in summary.over_time],
+        "counting": summary.counting.value,
+        "themed_base": summary.themed_base,
+        "campaigns": {"positions": campaign_summaries.as_dicts(summary.positions),
+                      "positions_total": summary.positions_total},
         "labels": labels,
     }
 
@@ -430,7 +447,8 @@ def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
 def _json_head(summary: summaries.Summary, options: ExportOptions) -> dict[str, object]:
     head = summary_dict(summary, options.lang)
     head["options"] = {"all_statuses": options.all_statuses,
-                       "include_email": options.include_email, "language": options.lang}
+                       "include_email": options.include_email, "language": options.lang,
+                       "counting": options.counting}
     return head
 
 
@@ -444,6 +462,8 @@ def _summary_rows(summary: summaries.Summary, periods: Sequence[CommentPeriod],
         rows += [[gettext("Status: %(status)s", status=s.label), summary.totals.get(s, 0)]
                  for s in Status]
         rows += [[gettext("Uncovered by any theme"), summary.uncovered_count]]
+        rows += [[gettext("Theme counts"), summary.counting.label],
+                 [gettext("Campaign positions"), summary.positions_total]]
         for heading, enum, split in (
             (gettext("Published, by submitter type"), SubmitterType, summary.by_type),
             (gettext("Published, by country"), Country, summary.by_country),
@@ -463,11 +483,13 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
         theme_headings = [gettext("Theme"), gettext("Comments"), gettext("Share of published"),
                           gettext("Distinctive terms"), gettext("Quotes")]
         names = (gettext("Summary"), gettext("Themes"), gettext("Comments"),
-                 gettext("Questions"))
+                 gettext("Questions"), gettext("Campaigns"))
         question_headings = [gettext("Docket"), gettext("Question"), gettext("Answered"),
                              gettext("Share of published"), gettext("Themes"),
                              gettext("Distinctive terms"), gettext("Quotes")]
         summary_rows = _summary_rows(summary, summary.periods, options.lang)
+        campaign_headings, campaign_rows = campaign_summaries.sheet(summary.positions,
+                                                                    options.lang)
     theme_rows = (
         [t.theme.label(options.lang), t.count, round(t.share, 4),
          ", ".join(term.term for term in t.terms),
@@ -487,6 +509,8 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
         *([SheetSpec(names[3], question_headings, question_rows)] if summary.questions else []),
         SheetSpec(names[2], labels.headings, _values(labels, iter_rows(
             session, period_ids, options, labels, progress))),
+        # Last, so the sheets that were there keep their places for readers that count them.
+        SheetSpec(names[4], campaign_headings, campaign_rows),
     ])
     return path
 

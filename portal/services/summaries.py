@@ -12,11 +12,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, cast, exists, func, select
+from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, distinct, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from portal.models import Answer, CommentPeriod, Status, Submission, SubmissionTheme, Theme
-from portal.services import question_summaries
+from portal.models import (
+    Answer,
+    Campaign,
+    CampaignCheck,
+    CommentPeriod,
+    Counting,
+    Status,
+    Submission,
+    SubmissionTheme,
+    Theme,
+)
+from portal.services import campaign_summaries, question_summaries
 from portal.services import themes as theme_service
 from portal.text.excerpts import excerpt
 from portal.text.terms import DistinctiveTerm, TermCounter
@@ -62,6 +72,11 @@ class Summary:
     over_time: list[tuple[date, int]]
     terms_sampled: int
     questions: list[question_summaries.QuestionSummary] = field(default_factory=list)
+    counting: Counting = Counting.SIGNATURES
+    # Published comments counted as the themes are: voices when campaigns count once.
+    themed_base: int = 0
+    positions: list[campaign_summaries.PositionSummary] = field(default_factory=list)
+    positions_total: int = 0
 
 
 def _published(period_ids: Sequence[int]) -> ColumnElement[bool]:
@@ -77,13 +92,33 @@ def _split(session: Session, period_ids: Sequence[int],
     return {key: n for key, n in rows}
 
 
+def _voice() -> ColumnElement[int]:
+    """Who speaks through a comment: its position, its campaign, or the comment itself (each
+    kind of key kept apart by sign and parity)."""
+    return case(
+        (Campaign.position_id.isnot(None), -2 * Campaign.position_id),
+        (CampaignCheck.campaign_id.isnot(None), -2 * CampaignCheck.campaign_id - 1),
+        else_=Submission.id,
+    )
+
+
+def _counted(query: Select[Any], counting: Counting) -> Select[Any]:
+    """The query's count as signatures, or as voices (a campaign or position once)."""
+    if counting is Counting.SIGNATURES:
+        return query.add_columns(func.count())
+    return (query.add_columns(func.count(distinct(_voice())))
+            .outerjoin(CampaignCheck, CampaignCheck.submission_id == Submission.id)
+            .outerjoin(Campaign, Campaign.id == CampaignCheck.campaign_id))
+
+
 def _theme_split(session: Session, period_ids: Sequence[int],
-                 column: InstrumentedAttribute[Any]) -> dict[int, dict[str, int]]:
-    rows = session.execute(
-        select(SubmissionTheme.theme_id, column, func.count())
+                 column: InstrumentedAttribute[Any],
+                 counting: Counting) -> dict[int, dict[str, int]]:
+    rows = session.execute(_counted(
+        select(SubmissionTheme.theme_id, column)
         .join(Submission, Submission.id == SubmissionTheme.submission_id)
         .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(SubmissionTheme.theme_id, column)
+        .group_by(SubmissionTheme.theme_id, column), counting)
     )
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for theme_id, key, n in rows:
@@ -168,7 +203,10 @@ def _terms(session: Session, period_ids: Sequence[int]) -> tuple[TermCounter, in
     return counter, sampled
 
 
-def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
+def summarize(session: Session, periods: Sequence[CommentPeriod],
+              counting: Counting = Counting.SIGNATURES) -> Summary:
+    """What was said, per theme, by whom and when. With Counting.ONCE, theme counts and shares
+    count each campaign (or position of linked campaigns) once, whatever its signers."""
     period_ids = [p.id for p in periods]
     pillar_ids = sorted({p.pillar_id for p in periods})
     totals = dict.fromkeys(Status, 0)
@@ -177,15 +215,16 @@ def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
         .where(Submission.period_id.in_(period_ids)).group_by(Submission.status)
     ).all()))
     published = totals[Status.PUBLISHED]
-    counts = dict(session.execute(
-        select(SubmissionTheme.theme_id, func.count())
+    base = published if counting is Counting.SIGNATURES else session.scalar(
+        _counted(select().select_from(Submission).where(_published(period_ids)), counting)) or 0
+    counts = {theme_id: n for theme_id, n in session.execute(_counted(
+        select(SubmissionTheme.theme_id)
         .join(Submission, Submission.id == SubmissionTheme.submission_id)
         .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(SubmissionTheme.theme_id)
-    ).all())
-    by_type = _theme_split(session, period_ids, Submission.submitter_type)
-    by_country = _theme_split(session, period_ids, Submission.country)
-    by_language = _theme_split(session, period_ids, Submission.language)
+        .group_by(SubmissionTheme.theme_id), counting))}
+    by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
+    by_country = _theme_split(session, period_ids, Submission.country, counting)
+    by_language = _theme_split(session, period_ids, Submission.language, counting)
     counter, sampled = _terms(session, period_ids) if published else (TermCounter(), 0)
     summaries = []
     for pillar_id in pillar_ids:
@@ -194,13 +233,14 @@ def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
             if not theme.active and not n:
                 continue
             summaries.append(ThemeSummary(
-                theme=theme, count=n, share=(n / published) if published else 0.0,
+                theme=theme, count=n, share=(n / base) if base else 0.0,
                 by_type=by_type.get(theme.id, {}), by_country=by_country.get(theme.id, {}),
                 by_language=by_language.get(theme.id, {}),
                 terms=counter.distinctive(theme.id, top=8) if n else [],
                 quotes=_quotes(session, period_ids, theme) if n else [],
             ))
     summaries.sort(key=lambda s: (-s.count, s.theme.position))
+    positions, positions_total = campaign_summaries.positions(session, period_ids)
     no_theme = ~exists().where(SubmissionTheme.submission_id == Submission.id,
                                SubmissionTheme.confirmed.is_(True))
     uncovered_count = session.scalar(
@@ -218,4 +258,6 @@ def summarize(session: Session, periods: Sequence[CommentPeriod]) -> Summary:
         themes=summaries, uncovered_count=uncovered_count, uncovered=uncovered,
         over_time=_over_time(session, period_ids), terms_sampled=sampled,
         questions=question_summaries.summarize(session, periods, published),
+        counting=counting, themed_base=base,
+        positions=positions, positions_total=positions_total,
     )
