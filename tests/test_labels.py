@@ -18,10 +18,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from portal.db import write_session
-from portal.models import CommentPeriod, Submission
+from portal.models import Campaign, CampaignCheck, CommentPeriod, Submission
 from portal.models.labels import LabeledEnum, labeled_enums
 from portal.seed import seed_themes
-from portal.services import audit, moderation, themes
+from portal.services import audit, campaign_decisions, moderation, themes
 from tests.conftest import add_submission, make_period, make_user, sign_in
 
 PO = Path(__file__).resolve().parent.parent / "translations" / "es" / "LC_MESSAGES" / "messages.po"
@@ -113,6 +113,21 @@ def everything(app: Flask) -> dict[str, object]:
         app, period, body="See https://a.example https://b.example https://c.example "
         "https://d.example https://e.example", honeypot="bot", declared_language="en")
     add_submission(app, period, body="Texto fuera de tema.")  # repeated text: flagged
+    # A campaign of two copies, decided (rejected, for later copies), and a third that adds text.
+    letter = ("Les escribo para pedir que el Diálogo Económico de Alto Nivel ponga en el centro "
+              "a las pequeñas empresas de la frontera: hoy un camión de carga espera entre cuatro "
+              "y seis horas para cruzar, y cada hora encarece nuestros productos.")
+    copies = [add_submission(app, period, body=f"{letter}\n{name}", too_fast=True,
+                             email=f"{name}@example.org")[0] for name in ("Ana", "Luis")]
+    with app.app_context(), write_session() as session:
+        check = session.get(CampaignCheck, copies[0])
+        assert check is not None and check.campaign_id is not None
+        campaign_id = check.campaign_id
+        found = session.get(Campaign, campaign_id)
+        campaign_decisions.decide(session, found, "reject", audit.CLI, reason="duplicate")
+    member = add_submission(app, period, email="eva@example.org", body=(
+        f"{letter} Además, en mi colonia los camiones estacionados bloquean la entrada de la "
+        "escuela todas las mañanas y nadie hace nada.\nEva"))[0]
     with app.app_context(), write_session() as session:
         item = session.get(Submission, published)
         themes.confirm_suggestions_if_unreviewed(session, item, audit.CLI)
@@ -121,7 +136,7 @@ def everything(app: Flask) -> dict[str, object]:
                           "Gracias.")
     return {"period": period, "published": published, "published_number": published_number,
             "rejected_number": rejected_number, "pending": pending,
-            "pending_number": pending_number}
+            "pending_number": pending_number, "campaign": campaign_id, "member": member}
 
 
 def _client(app: Flask, role: str) -> FlaskClient:
@@ -153,6 +168,9 @@ def test_spanish_pages_show_labels_not_codes(app: Flask, everything: dict[str, o
         f"/es/planning/periods/{period.slug}/outcome", "/es/admin/", "/es/admin/periods",
         "/es/admin/periods/new", f"/es/admin/periods/{period.id}",
         f"/es/admin/periods/{period.id}/edit",
+        f"/es/planning/periods/{period.slug}?count=once", "/es/moderation/?campaign=any",
+        "/es/moderation/campaigns/", f"/es/moderation/campaigns/{everything['campaign']}",
+        f"/es/moderation/submissions/{everything['member']}",
     ]
     for url in staff_pages:
         response = admin.get(url)
@@ -188,7 +206,8 @@ def test_spanish_exports_label_every_code_and_keep_codes_beside(
     text = planner.get(url, query_string={"format": "csv", "language": "es",
                                           "statuses": "all"}).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text[1:])))
-    assert len(rows) == 4
+    assert len(rows) == 7  # four comments of people's own, three copies of one letter
+    assert len({r["Campaña"] for r in rows if r["Campaña"]}) == 1
     for heading in LABEL_HEADINGS:
         assert heading in rows[0], heading
         assert not {r[heading] for r in rows} & codes, heading

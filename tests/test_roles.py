@@ -10,7 +10,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.db import write_session
-from portal.models import AuditEvent, CommentPeriod, Submission, SubmissionTheme, Theme
+from portal.models import (
+    AuditEvent,
+    CampaignCheck,
+    CommentPeriod,
+    Submission,
+    SubmissionTheme,
+    Theme,
+)
 from portal.seed import seed_themes
 from tests.conftest import add_submission, csrf_token, db_session, make_user, sign_in
 
@@ -26,6 +33,11 @@ class Route:
     form: dict[str, object] = field(default_factory=dict)
 
 
+LETTER = (
+    "Les escribo para pedir que el Diálogo Económico de Alto Nivel ponga en el centro a las "
+    "pequeñas empresas de la frontera: hoy un camión de carga espera entre cuatro y seis horas "
+    "para cruzar, y cada hora de espera encarece nuestros productos y nos hace perder clientes."
+)
 MODERATOR = frozenset({"moderator"})
 PLANNER = frozenset({"planner"})
 COORDINATOR = frozenset({"coordinator"})
@@ -54,6 +66,25 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ("moderation.release", "POST"): Route(
         MODERATOR, 409, "Another moderator changed comment", {"version": 999, "flag": "too_fast"}
     ),
+    ("moderation.campaign_list", "GET"): Route(MODERATOR, 200, "Campaigns"),
+    ("moderation.campaign", "GET"): Route(MODERATOR, 200, "Decide every member at once"),
+    ("moderation.campaign_decide", "POST"): Route(
+        MODERATOR, 409, "Someone changed the campaign", {"version": 999, "action": "publish"}
+    ),
+    ("moderation.campaign_rename", "POST"): Route(
+        MODERATOR, 409, "Someone changed the campaign", {"version": 999, "name": "Renamed"}
+    ),
+    ("moderation.campaign_merge", "POST"): Route(
+        MODERATOR, 422, "Choose a campaign.", {"version": 999, "other": ""}
+    ),
+    ("moderation.campaign_link", "POST"): Route(MODERATOR, 422, "Choose a campaign.",
+                                                {"other": ""}),
+    ("moderation.campaign_unlink", "POST"): Route(
+        MODERATOR, 409, "Someone changed the campaign", {"version": 999}
+    ),
+    ("moderation.campaign_remove_member", "POST"): Route(
+        MODERATOR, 409, "Someone changed the campaign", {"version": 999}
+    ),
     ("planning.index", "GET"): Route(PLANNER, 200, "Planning summaries"),
     ("planning.summary", "GET"): Route(PLANNER, 200, "Energy and connectivity"),
     ("planning.export", "GET"): Route(PLANNER, 200, "Tracking number"),
@@ -72,7 +103,7 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ("planning.outcome_editor", "POST"): Route(
         OUTCOMES, 422, "once the period has closed", {"summary_en": "Heard.", "action": "save"}
     ),
-    ("admin.home", "GET"): Route(ADMIN_ONLY, 200, "1 comments awaiting review."),
+    ("admin.home", "GET"): Route(ADMIN_ONLY, 200, "3 comments awaiting review."),
     ("admin.periods_list", "GET"): Route(COORDINATOR, 200, "New comment period"),
     ("admin.period_new", "GET"): Route(COORDINATOR, 200, "Create the comment period"),
     ("admin.period_new", "POST"): Route(COORDINATOR, 422, "Enter the title in English."),
@@ -112,7 +143,8 @@ def test_matrix_covers_every_staff_route(app: Flask) -> None:
     assert staff == set(STAFF_ROUTES), "add new staff routes to STAFF_ROUTES"
 
 
-def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id: int) -> str:
+def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id: int,
+         campaign_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values: dict[str, object] = {"lang": "en"}
     if "period_id" in rule.arguments:
@@ -123,6 +155,8 @@ def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id
         values["slug"] = "energy-2026"
     if "submission_id" in rule.arguments:
         values["submission_id"] = submission_id
+    if "campaign_id" in rule.arguments:
+        values["campaign_id"] = campaign_id
     if "kind" in rule.arguments:
         values.update(kind="periods", slug="energy-2026")
     if "theme_id" in rule.arguments:
@@ -151,8 +185,14 @@ def _snapshot(app: Flask, submission_id: int) -> tuple[object, ...]:
 @pytest.mark.parametrize("who", ["anonymous", "moderator", "planner", "coordinator", "admin"])
 def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     submission_id, _ = add_submission(app, open_period)
+    # Two copies of one letter make a campaign for the campaign pages.
+    copies = [add_submission(app, open_period, body=LETTER + signature, email=f"{n}@example.org")
+              for n, signature in enumerate(("\nAna", "\nLuis"))]
     with app.app_context(), write_session() as session:
         seed_themes(session)
+        check = session.get(CampaignCheck, copies[0][0])
+        assert check is not None and check.campaign_id is not None
+        campaign_id = check.campaign_id
     with db_session(app) as session:
         theme_id = session.scalars(select(Theme.id).order_by(Theme.id)).first()
     assert theme_id is not None
@@ -163,7 +203,7 @@ def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     # Staff find a token in the sign-out form on every page; visitors on the sign-in form.
     token = csrf_token(client, "/en/" if who != "anonymous" else "/en/staff/login")
     for (endpoint, method), route in STAFF_ROUTES.items():
-        url = _url(app, endpoint, submission_id, theme_id, open_period.id)
+        url = _url(app, endpoint, submission_id, theme_id, open_period.id, campaign_id)
         if method == "GET":
             response = client.get(url)
         else:

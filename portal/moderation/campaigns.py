@@ -222,9 +222,11 @@ def campaign_link(campaign_id: int) -> ResponseReturnValue:
 @role_required(*STAFF_ROLES)
 def campaign_unlink(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
-    if not DecisionForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _apply(found, lambda db: campaigns.unlink(db, found, current_actor()),
+    return _apply(found, lambda db: campaigns.unlink(db, found, current_actor(),
+                                                     form.version.data),
                   _("The campaign counts on its own again."))
 
 

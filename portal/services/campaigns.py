@@ -253,7 +253,9 @@ def link(session: Session, one: Campaign, other: Campaign, actor: audit.Actor) -
     return position
 
 
-def unlink(session: Session, campaign: Campaign, actor: audit.Actor) -> Campaign:
+def unlink(session: Session, campaign: Campaign, actor: audit.Actor,
+           expected_version: int | None = None) -> Campaign:
+    _expect(campaign, expected_version)
     if campaign.position_id is None:
         return campaign
     campaign.position_id = None
