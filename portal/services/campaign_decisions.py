@@ -96,7 +96,8 @@ def decide(session: Session, campaign: Campaign, action: str, actor: audit.Actor
     if campaign.merged_into_id is not None or (
             expected_version is not None and campaign.version != expected_version):
         raise ConflictError(str(campaign.id))
-    before = {"status": campaign.decision, "reject_reason": campaign.reject_reason}
+    before: dict[str, object] = {"status": campaign.decision}
+    previous_reason = campaign.reject_reason
     status = Status.PUBLISHED if action == "publish" else Status.REJECTED
     campaign.decision, campaign.reject_reason = status, code
     campaign.reject_note = (note.strip() or None) if code else None
@@ -106,11 +107,16 @@ def decide(session: Session, campaign: Campaign, action: str, actor: audit.Actor
         session.flush()
     except StaleDataError as exc:
         raise ConflictError(str(campaign.id)) from exc
+    after: dict[str, object] = {"status": status, "members": campaign.size}
+    if status is Status.PUBLISHED:
+        after["themes"] = chosen
+    else:
+        before["reject_reason"] = previous_reason
+        after.update(reject_reason=code, reject_note=campaign.reject_note)
     audit.record(session, actor,
                  AuditAction.CAMPAIGN_PUBLISH if status is Status.PUBLISHED
                  else AuditAction.CAMPAIGN_REJECT, "campaign", campaign.id, before=before,
-                 after={"status": status, "reject_reason": code, "reject_note":
-                        campaign.reject_note, "themes": chosen, "members": campaign.size})
+                 after=after)
     result = DecisionResult()
     for decided, held in apply(session, campaign, actor):
         result.decided += decided

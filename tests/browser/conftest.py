@@ -220,6 +220,17 @@ class Consultation:
     planner: str
     admin: str
     period_id: int = 0
+    campaign: int = 0
+    campaign_member: int = 0
+
+
+LETTER = (
+    "Les escribo para pedir que el Diálogo Económico de Alto Nivel ponga en el centro a las "
+    "pequeñas empresas de la frontera: hoy un camión de carga espera entre cuatro y seis horas "
+    "para cruzar, y cada hora de espera encarece nuestros productos y nos hace perder clientes."
+)
+ADDED = (" Además, en mi colonia los camiones estacionados bloquean la entrada de la escuela "
+         "primaria todas las mañanas y nadie hace nada al respecto.")
 
 
 @pytest.fixture()
@@ -270,6 +281,18 @@ def consultation(app: Flask, seeded: None) -> Consultation:
     with app.app_context(), write_session() as session:
         moderation.reject(session, session.get(Submission, made.rejected[0]), audit.CLI,
                           "off_topic", "Su comentario no trata de este pilar.")
+    # A campaign: two copies of one letter, and a third that adds a sentence of its own.
+    copies = [add(subject="Frontera ágil para las pymes", body=f"{LETTER}\n\n{name}",
+                  email=f"{name.lower()}@example.org", declared_language="es")[0]
+              for name in ("Ana", "Luis")]
+    made.campaign_member = add(subject="Frontera ágil", body=f"{LETTER}{ADDED}\n\nEva",
+                               email="eva@example.org", declared_language="es")[0]
+    with app.app_context(), write_session() as session:
+        from portal.models import CampaignCheck
+
+        check = session.get(CampaignCheck, copies[0])
+        assert check is not None and check.campaign_id is not None
+        made.campaign = check.campaign_id
     return made
 
 
@@ -313,4 +336,9 @@ def staff_paths(lang: str, made: Consultation) -> dict[str, str]:
         "period": f"/{lang}/admin/periods/{made.period_id}",
         "period, edit": f"/{lang}/admin/periods/{made.period_id}/edit",
         "outcome editor": f"/{lang}/planning/periods/{PERIOD}/outcome",
+        "campaigns": f"/{lang}/moderation/campaigns/",
+        "campaign": f"/{lang}/moderation/campaigns/{made.campaign}",
+        "review, campaign member": f"/{lang}/moderation/submissions/{made.campaign_member}",
+        "queue, in a campaign": f"/{lang}/moderation/?campaign={made.campaign}",
+        "planning, campaigns once": f"/{lang}/planning/periods/{PERIOD}?count=once",
     }

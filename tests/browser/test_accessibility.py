@@ -128,7 +128,8 @@ def test_staff_and_reading_room_pages_have_no_axe_violations(
                  "published comment", "receipt, published", "receipt, rejected", "queue",
                  "queue, flagged", "review, pending", "review, published", "review, rejected",
                  "planning", "planning, period", "themes", "periods", "new period", "period",
-                 "period, edit", "outcome editor"):
+                 "period, edit", "outcome editor", "campaigns",
+                 "campaign", "review, campaign member", "planning, campaigns once"):
         response = page.goto(paths[name])
         assert response is not None and response.status == expected_status(name), name
         assert "/staff/login" not in page.url, name
@@ -152,6 +153,12 @@ def test_staff_and_reading_room_pages_have_no_axe_violations(
     page.locator("#extend-closes_at").fill("")
     submit(page.locator("form[action$='/extend'] button[type=submit]"), 422)
     check("period, extended to nothing")
+
+    page.goto(paths["campaign"])
+    page.locator("#action").select_option("reject")
+    submit(page.locator("form[action$='/decide'] button[type=submit]"), 422)
+    expect(page.locator("#error-summary")).to_be_visible()
+    check("campaign, reject without a reason")
 
     page.goto(f"/{lang}/planning/themes")
     page.locator("form[action*='/themes/'] input[name$='label_en']").first.fill("")

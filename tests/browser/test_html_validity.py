@@ -79,6 +79,13 @@ def staff_pages(app: Flask, made: Consultation) -> dict[str, TestResponse]:
         pages[f"{lang} changed by someone else"] = client.post(
             f"{review}/publish", data={"csrf_token": token, "version": 99}
         )
+        campaign = f"{moderation}/campaigns/{made.campaign}"
+        pages[f"{lang} campaign, reject without a reason"] = client.post(
+            f"{campaign}/decide", data={"csrf_token": token, "version": 1, "action": "reject"}
+        )
+        pages[f"{lang} campaign changed by someone else"] = client.post(
+            f"{campaign}/rename", data={"csrf_token": token, "version": 99, "name": "Otro"}
+        )
 
         themes = f"/{lang}/planning/themes"
         theme_id = re.search(rf'action="{themes}/(\d+)"', client.get(themes).get_data(as_text=True))
@@ -117,6 +124,7 @@ FORM_ERRORS = {
     "changed by someone else": 409, "themes, empty label": 422,
     "themes, new theme left empty": 422, "new period, nothing typed": 422,
     "period, bad extension": 422, "period, PDF that is not a PDF": 422,
+    "campaign, reject without a reason": 422, "campaign changed by someone else": 409,
 }
 
 

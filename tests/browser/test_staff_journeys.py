@@ -30,7 +30,7 @@ def test_moderator_publishes_and_rejects_and_the_public_sees_both(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation queue")
-    expect(page.get_by_role("link", name="Awaiting review (3)")).to_have_attribute(
+    expect(page.get_by_role("link", name="Awaiting review (6)")).to_have_attribute(
         "aria-current", "page"
     )
 
@@ -53,7 +53,7 @@ def test_moderator_publishes_and_rejects_and_the_public_sees_both(
     expect(page.get_by_role("status")).to_contain_text(
         f"Comment {consultation.pending_energy[1]} published."
     )
-    expect(page.get_by_role("link", name="Awaiting review (2)")).to_be_visible()
+    expect(page.get_by_role("link", name="Awaiting review (5)")).to_be_visible()
 
     # The next one is rejected with a reason and a note for its writer.
     queue.get_by_role("link", name="Border wait times").click()
@@ -114,6 +114,10 @@ def test_staff_pages_and_reading_room_fit_a_phone(
             "review, published": f"/{lang}/moderation/submissions/{consultation.published_es[0]}",
             "reading room": f"/{lang}/periods/{PERIOD}/comments",
             "planning summary": f"/{lang}/planning/periods/{PERIOD}",
+            "campaigns": f"/{lang}/moderation/campaigns/",
+            "campaign": f"/{lang}/moderation/campaigns/{consultation.campaign}",
+            "review, campaign member":
+                f"/{lang}/moderation/submissions/{consultation.campaign_member}",
         }
         for name, path in paths.items():
             response = page.goto(path)
