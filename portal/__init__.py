@@ -52,4 +52,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(admin_bp)
+
+    # Comments are checked for campaigns in the request that stores them
+    # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a
+    # second) with the app, not while a person's first comment waits.
+    from portal.text.nearduplicates import warm_up
+
+    warm_up()
     return app

@@ -7,13 +7,13 @@ UPDATE and DELETE on the table too.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -73,6 +73,27 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    subject_type: str,
+    subject_ids: Sequence[object],
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """The same event for many subjects (a campaign decided for its members), in one statement."""
+    if not subject_ids:
+        return
+    at, old, new = utcnow(), _dump(before), _dump(after)
+    session.execute(cast(Table, AuditEvent.__table__).insert(), [
+        {"at": at, "actor_id": actor.user_id, "actor": actor.label, "action": action,
+         "subject_type": subject_type, "subject_id": str(subject_id), "before": old,
+         "after": new, "ip": actor.ip[:64]}
+        for subject_id in subject_ids
+    ])
 
 
 def history(session: Session, subject_type: str, subject_id: object) -> list[AuditEvent]:

@@ -117,6 +117,13 @@ def decide(session: Session, campaign: Campaign, action: str, actor: audit.Actor
                  AuditAction.CAMPAIGN_PUBLISH if status is Status.PUBLISHED
                  else AuditAction.CAMPAIGN_REJECT, "campaign", campaign.id, before=before,
                  after=after)
+    return apply_to_members(session, campaign, actor)
+
+
+def apply_to_members(session: Session, campaign: Campaign,
+                     actor: audit.Actor) -> DecisionResult:
+    """Where a decision reaches the pending members: here, in the request, batch after batch;
+    with a task queue, the batches after the first belong in a task."""
     result = DecisionResult()
     for decided, held in apply(session, campaign, actor):
         result.decided += decided
@@ -170,13 +177,12 @@ def _decide_many(session: Session, campaign: Campaign, ids: Sequence[int], actor
     chosen = theme_ids(campaign)
     if status is Status.PUBLISHED:
         _confirm_themes(session, decided, chosen)
-        search.index_many(session, decided)
+        search.index_many(session, decided, fresh=True)  # they were awaiting review
     after = {"status": status, "reject_reason": campaign.reject_reason,
              "reject_note": campaign.reject_note, "campaign": campaign.name}
-    for submission_id in decided:
-        audit.record(session, actor, AuditAction.SUBMISSION_PUBLISH if status is
-                     Status.PUBLISHED else AuditAction.SUBMISSION_REJECT, "submission",
-                     submission_id, before={"status": Status.PENDING}, after=after)
+    audit.record_many(session, actor, AuditAction.SUBMISSION_PUBLISH if status is
+                      Status.PUBLISHED else AuditAction.SUBMISSION_REJECT, "submission",
+                      decided, before={"status": Status.PENDING}, after=after)
     return decided
 
 

@@ -79,8 +79,9 @@ def index(session: Session, submission: Submission) -> None:
         )
 
 
-def index_many(session: Session, ids: Sequence[int]) -> None:
-    """Add or replace many published comments at once (a campaign decided in one action)."""
+def index_many(session: Session, ids: Sequence[int], fresh: bool = False) -> None:
+    """Add or replace many published comments at once (a campaign decided in one action);
+    fresh: none of them is in the index yet (they were awaiting review), nothing to replace."""
     if not ids:
         return
     rows = session.execute(
@@ -89,8 +90,9 @@ def index_many(session: Session, ids: Sequence[int]) -> None:
     ).all()
     postgresql = session.get_bind().dialect.name == "postgresql"
     if postgresql:
-        session.execute(text("DELETE FROM submission_fts WHERE submission_id IN :ids")
-                        .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+        if not fresh:
+            session.execute(text("DELETE FROM submission_fts WHERE submission_id IN :ids")
+                            .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
         session.execute(
             text(
                 "INSERT INTO submission_fts (submission_id, document) VALUES (:id, "
@@ -100,8 +102,9 @@ def index_many(session: Session, ids: Sequence[int]) -> None:
             [{"id": r.id, "doc": fold(f"{r.subject}\n{r.public_body or r.body}")} for r in rows],
         )
         return
-    session.execute(text("DELETE FROM submission_fts WHERE rowid IN :ids")
-                    .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+    if not fresh:
+        session.execute(text("DELETE FROM submission_fts WHERE rowid IN :ids")
+                        .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
     session.execute(
         text("INSERT INTO submission_fts (rowid, subject, body) VALUES (:id, :s, :b)"),
         [{"id": r.id, "s": r.subject,
