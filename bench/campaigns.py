@@ -175,6 +175,8 @@ def main() -> None:
               + ", ".join(f"{k} {v:,}" for k, v in stats.items()), flush=True)
         timings, cpu_timings = probe(url, period_id, generator, args.probes)
         results[label] = (rows, elapsed, cpu, timings, cpu_timings)
+        print(f"{label}: check of a new comment, median {statistics.median(timings) * 1000:.2f}"
+              f" ms wall, {statistics.median(cpu_timings) * 1000:.2f} ms CPU", flush=True)
         if not args.url:
             (tmp / f"{label}.sqlite3").unlink()
     engine = "PostgreSQL" if args.url and args.url.startswith("postgres") else "SQLite"

@@ -8,6 +8,7 @@ is audited. Deciding a campaign is in campaign_decisions. Services flush; caller
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from portal.services import audit, campaign_decisions
 from portal.services.campaign_index import Finder, add_exemplar, drop_exemplar
 from portal.services.moderation import ConflictError
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 REBUILD_BATCH = 500
 MAX_NAME = 200
@@ -61,8 +63,16 @@ def check(session: Session, submission: Submission) -> CampaignCheck:
 
 
 def check_after_submit(session: Session, submission: Submission) -> None:
-    """Where a new comment's check is started: here, in the request, for now."""
-    check(session, submission)
+    """Where a new comment's check is started: here, in the request, for now.
+
+    A check that fails must not cost the comment its receipt: it is rolled back to a savepoint
+    and logged, and the comment stays "checking…" until `flask campaigns rebuild` checks it.
+    """
+    try:
+        with session.begin_nested():
+            check(session, submission)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the comment itself is kept
+        log.exception("campaign check of submission %s failed", submission.id)
 
 
 @dataclass(frozen=True)
