@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.campaigns import COLUMNS, _rows
+from bench.data import prepare
 from bench.letters import LetterGenerator
-from bench.queue_million import prepare
 from portal import create_app
 from portal.db import make_engine, write_session
 from portal.models import Campaign, CampaignCheck, CommentPeriod

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from bench.data import prepare
 from bench.letters import LetterGenerator
-from bench.queue_million import prepare
 from portal import create_app
 from portal.db import commit_batch, make_engine, write_session
 from portal.models import Campaign, CampaignBand, CommentPeriod, Submission
