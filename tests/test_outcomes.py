@@ -124,3 +124,29 @@ def test_moderators_cannot_reach_the_editor(app: Flask, open_period: CommentPeri
     client = app.test_client()
     sign_in(client, make_user(app, "moderator"))
     assert client.get(f"/en/planning/periods/{open_period.slug}/outcome").status_code == 403
+
+
+def test_the_outcome_lists_each_campaign_once_with_its_signers(app: Flask) -> None:
+    from portal.models import Campaign, CampaignCheck
+    from portal.services import campaign_decisions
+
+    period, _ = closed_period_with_a_published_comment(app)
+    letter = ("Les escribo para pedir que el Diálogo Económico de Alto Nivel ponga en el centro "
+              "a las pequeñas empresas de la frontera: hoy un camión de carga espera entre cuatro "
+              "y seis horas para cruzar, y cada hora encarece nuestros productos.")
+    with app.app_context(), write_session() as session:
+        session.get(CommentPeriod, period.id).closes_at = utcnow() + timedelta(days=1)
+    ids = [add_submission(app, period, body=f"{letter}\n{name}", subject="Frontera ágil",
+                          email=f"{name}@example.org")[0] for name in ("Ana", "Luis", "Eva")]
+    with app.app_context(), write_session() as session:
+        check = session.get(CommentPeriod, period.id)
+        check.closes_at = utcnow()
+        row = session.get(CampaignCheck, ids[0])
+        campaign = session.get(Campaign, row.campaign_id)
+        campaign_decisions.decide(session, campaign, "publish", audit.CLI)
+        outcomes.publish(session, audit.CLI, check, {
+            "summary_en": "Heard.", "summary_es": "Escuchado.", "response_en": "Answer.",
+            "response_es": "Respuesta."})
+    page = app.test_client().get(f"/es/periods/{period.slug}/outcome").get_data(as_text=True)
+    assert "Campañas de cartas modelo" in page
+    assert "“Frontera ágil” (Español):" in page and "3 firmantes" in page

@@ -32,7 +32,14 @@ from portal.models import (
 )
 from portal.public import timing
 from portal.public.forms import CommentForm, comment_form_for
-from portal.services import consultations, documents, outcomes, search, submissions
+from portal.services import (
+    campaign_summaries,
+    consultations,
+    documents,
+    outcomes,
+    search,
+    submissions,
+)
 from portal.services import reading_room as reading_room_service
 
 root_bp = Blueprint("root", __name__)
@@ -101,7 +108,9 @@ def outcome(slug: str) -> str:
     published = outcomes.published(get_session(), found)
     if published is None:
         abort(404)  # a draft is for staff only
-    return render_template("public/outcome.html", period=found, outcome=published)
+    positions, total = campaign_summaries.positions(get_session(), [found.id])
+    return render_template("public/outcome.html", period=found, outcome=published,
+                           positions=positions, positions_total=total)
 
 
 @bp.get("/periods/<slug>/documents/<int:document_id>")

@@ -36,6 +36,8 @@ class CampaignPart:
     language: str
     signers: int
     representative: str  # tracking number
+    # The name may be shown to the public: staff gave it, or it is a published comment's subject.
+    public: bool = False
 
 
 @dataclass
@@ -74,17 +76,18 @@ def positions(session: Session, period_ids: Sequence[int],
         return [], 0
     by_type = _grouped(session, period_ids, Submission.submitter_type)
     rows = session.execute(
-        select(Campaign, Submission.tracking_number, Submission.body)
+        select(Campaign, Submission.tracking_number, Submission.body, Submission.status)
         .join(Submission, Submission.id == Campaign.representative_id)
         .where(Campaign.id.in_(by_country))
     ).all()
     grouped: dict[str, PositionSummary] = {}
-    for campaign, tracking, body in rows:
+    for campaign, tracking, body, status in rows:
         key = f"p{campaign.position_id}" if campaign.position_id else f"c{campaign.id}"
         signers = sum(by_country[campaign.id].values())
         position = grouped.setdefault(key, PositionSummary(key, []))
-        position.campaigns.append(CampaignPart(campaign.id, campaign.name, campaign.language,
-                                               signers, tracking))
+        position.campaigns.append(CampaignPart(
+            campaign.id, campaign.name, campaign.language, signers, tracking,
+            public=campaign.named_by_staff or status == Status.PUBLISHED))
         position.signers += signers
         for target, source in ((position.by_country, by_country[campaign.id]),
                                (position.by_type, by_type.get(campaign.id, {}))):
