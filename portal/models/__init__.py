@@ -1,5 +1,7 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
+# Registers the flush hook that dates every change of the public record.
+from portal.models import changes  # noqa: F401
 from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Counting, Position
 from portal.models.consultation import (
     CommentPeriod,

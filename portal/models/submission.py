@@ -77,6 +77,9 @@ class Submission(Base):
     __table_args__ = (
         Index("ix_submissions_period_status_id", "period_id", "status", "id"),
         Index("ix_submissions_status_id", "status", "id"),
+        # The open-data feed of changes: a period's comments in the order their public record
+        # changed (see portal/models/changes.py).
+        Index("ix_submissions_period_updated_id", "period_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +118,9 @@ class Submission(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reject_reason: Mapped[RejectReason | None] = mapped_column(code_column(RejectReason, 40))
     reject_note: Mapped[str | None] = mapped_column(Text)
+    # When what the public sees of this comment last changed: published, redacted, themes
+    # changed, withdrawn. None while it has never been public. Set by portal/models/changes.py.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     period: Mapped[CommentPeriod] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -155,6 +161,11 @@ class Submission(Base):
     @property
     def shown_body(self) -> str:
         return self.public_body if self.public_body is not None else self.body
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject the public reads (the one place to change if staff may edit it)."""
+        return self.subject
 
     __mapper_args__ = {"version_id_col": version}
 

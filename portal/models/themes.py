@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 from portal.models.consultation import Pillar
+from portal.models.types import UTCDateTime, utcnow
 
 
 class Theme(Base):
@@ -22,6 +25,11 @@ class Theme(Base):
     keywords_es: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Labels appear in the published record (API, downloads): their change dates it. Nullable
+    # only so that adding it did not rebuild the table on SQLite; the ORM always sets it.
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow
+    )
 
     pillar: Mapped[Pillar] = relationship()
 

@@ -55,7 +55,7 @@ def parse(raw: str) -> list[list[str]]:
 
 def _public_text(submission: Submission) -> tuple[str, str]:
     """The subject, and the public versions of the general comment and of the answers."""
-    return submission.subject, submission.shown_full_text
+    return submission.shown_subject, submission.shown_full_text
 
 
 def index(session: Session, submission: Submission) -> None:
