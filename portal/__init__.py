@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import cli, db, errors, i18n, security
+    from portal import api, cli, db, errors, i18n, security
     from portal.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(admin_bp)
+    api.init_app(app)
 
     # Comments are checked for campaigns in the request that stores them
     # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a

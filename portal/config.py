@@ -78,6 +78,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                                                  str(10 * 1024 * 1024))),
         # A comment sent sooner than this after its form was shown is flagged "too fast".
         "FORM_MIN_SECONDS": float(os.environ.get("PORTAL_FORM_MIN_SECONDS", "5")),
+        # Open-data API, per client address: every request, and whole-period downloads.
+        "RATELIMIT_API": os.environ.get("PORTAL_RATELIMIT_API", "300 per minute"),
+        "RATELIMIT_API_DOWNLOAD": os.environ.get("PORTAL_RATELIMIT_API_DOWNLOAD", "30 per hour"),
     }
     config.update(overrides)
     return config

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.api import errors as api_errors
+
 TITLES = {
     400: _l("The request could not be understood"),
     403: _l("You do not have access to this page"),
@@ -31,6 +33,11 @@ MESSAGES = {
     429: _l("You have sent too many requests in a short time. Please wait a little and retry."),
     500: _l("Your request was not completed. Please try again in a few minutes."),
 }
+
+
+def is_api_request() -> bool:
+    """Errors under /api/ are JSON in the API's shape (portal/api/errors.py), never pages."""
+    return request.path.startswith("/api/")
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
@@ -60,7 +67,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
-        if request.path.startswith("/api/") or request.path == "/healthz":
+        if is_api_request():
+            return api_errors.from_http_exception(exc)
+        if request.path == "/healthz":
             return {"error": exc.name, "status": code}, code
         body, status = render_error(code)
         retry_after = getattr(exc, "retry_after", None)  # set by the rate limiter on a 429
@@ -71,4 +80,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            return api_errors.error_response(500)
         return render_error(500)

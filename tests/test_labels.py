@@ -154,6 +154,7 @@ def test_spanish_pages_show_labels_not_codes(app: Flask, everything: dict[str, o
         f"/es/receipts/{everything['published_number']}",
         f"/es/receipts/{everything['rejected_number']}",
         f"/es/receipts/{everything['pending_number']}",
+        "/es/open-data",
     ]
     for url in pages:
         response = public.get(url)

@@ -36,6 +36,7 @@ from portal.services import (
     campaign_summaries,
     consultations,
     documents,
+    open_data,
     outcomes,
     search,
     submissions,
@@ -72,7 +73,8 @@ def home() -> str:
     periods = consultations.periods_open_first([p for pl in pillars for p in pl.periods])
     return render_template("public/home.html", pillars=pillars, periods=periods,
                            outcomes=outcomes.published_list(session),
-                           with_outcome=outcomes.published_period_ids(session))
+                           with_outcome=outcomes.published_period_ids(session),
+                           counts=open_data.counts(session))
 
 
 @bp.get("/pillars/<slug>")
@@ -99,6 +101,7 @@ def period(slug: str) -> str:
         "public/period.html", period=found, state=found.state(),
         documents=documents.of_period(session, found.id),
         outcome=outcomes.published(session, found),
+        counts=open_data.counts(session).get(found.id, {}),
     )
 
 

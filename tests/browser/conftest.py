@@ -187,6 +187,7 @@ def public_paths(lang: str, tracking: str) -> dict[str, str]:
         "check a receipt": f"/{lang}/receipts",
         "receipt not found": f"/{lang}/receipts?tracking=HLED-AAAA-BBBB-CCCC",
         "page not found": f"/{lang}/periods/no-such-period",
+        "open data": f"/{lang}/open-data",
     }
 
 
