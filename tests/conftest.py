@@ -117,6 +117,11 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture()
 def db_url(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty, migrated database for one test."""
+    return empty_database(migrated_database, tmp_path_factory)
+
+
+def empty_database(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated database emptied (PostgreSQL), or a fresh copy of the template (SQLite)."""
     if migrated_database.startswith("sqlite"):
         # The audit trail refuses DELETE, so each test gets a fresh copy of the template.
         template = Path(migrated_database.removeprefix("sqlite:///"))
