@@ -17,6 +17,7 @@ from portal.services import audit, open_data, themes
 from tests.api_support import (
     age_public_record,
     harvest,
+    instant,
     pages,
     published,
     redact,
@@ -151,18 +152,21 @@ def test_withdrawals_reach_every_filtered_feed(app: Flask, period: CommentPeriod
 
 def test_resuming_waits_out_changes_that_were_not_committed_yet(app: Flask,
                                                                  period: CommentPeriod) -> None:
-    """next_updated_since lies SETTLE before the latest change, never after what was asked."""
+    """next_updated_since lies SETTLE before the latest change (a change dated a little
+    earlier may not have committed yet), never before what was asked, and does not move while
+    nothing changes (so the page keeps its ETag)."""
     client = app.test_client()
+    url = f"{API}/periods/{period.slug}/comments"
+    assert client.get(url).get_json()["next_updated_since"] is None  # nothing public yet
     published(app, period)
-    body = client.get(f"{API}/periods/{period.slug}/comments").get_json()
     with app.app_context(), write_session() as session:
         latest = open_data.last_change(session, [period.id])
     assert latest is not None
-    expected = (latest - open_data.SETTLE).isoformat().replace("+00:00", "Z")
-    assert body["next_updated_since"] == expected
+    first = client.get(url)
+    assert first.get_json()["next_updated_since"] == instant(latest - open_data.SETTLE)
+    assert client.get(url).headers["ETag"] == first.headers["ETag"]
     later = "2999-01-01T00:00:00Z"
-    assert client.get(f"{API}/periods/{period.slug}/comments?updated_since={later}"
-                      ).get_json()["next_updated_since"] == later
+    assert client.get(f"{url}?updated_since={later}").get_json()["next_updated_since"] == later
 
 
 def test_paging_a_period_of_many_comments(app: Flask, period: CommentPeriod,

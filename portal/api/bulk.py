@@ -59,7 +59,7 @@ class Download:
         return f"{self.period.docket_id}-comments-{self.ctx.lang}.{self.fmt}"
 
     @property
-    def mimetype(self) -> str:
+    def content_type(self) -> str:
         return FORMATS[self.fmt]
 
     def known_digest(self) -> str | None:

@@ -256,7 +256,8 @@ def _download(key: str, fmt: str, checksum: bool) -> Response:
         text = f"{download.digest()}  {download.filename}\n"
         response = current_app.response_class(text, mimetype="text/plain")
     else:
-        response = current_app.response_class(download.chunks(), mimetype=download.mimetype)
+        response = current_app.response_class(download.chunks(),
+                                              content_type=download.content_type)
         response.call_on_close(session.close)
         response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         if (digest := download.repr_digest()) is not None:
@@ -280,12 +281,14 @@ def download_jsonl(key: str) -> Response:
 
 @bp.get("/periods/<key>/comments.csv.sha256")
 @api_limit
+@download_limit
 def checksum_csv(key: str) -> Response:
     return _download(key, "csv", checksum=True)
 
 
 @bp.get("/periods/<key>/comments.jsonl.sha256")
 @api_limit
+@download_limit
 def checksum_jsonl(key: str) -> Response:
     return _download(key, "jsonl", checksum=True)
 

@@ -5,11 +5,11 @@ OFFSET: a period's comments in the order received (by id), or the feed of what c
 given instant in the order it changed (by updated_at, then id). The feed also carries the
 comments withdrawn from publication since then, so a harvester can delete its copies.
 
-A harvest resumes from `resume_point`: the latest change the database holds, less SETTLE. A
-change is dated when its transaction flushes, and becomes visible when it commits; any change
-dated more than SETTLE before a committed one has committed too (no write transaction of the
-portal lasts that long), so resuming there misses nothing and sends back at most SETTLE's worth
-of changes twice.
+A harvest resumes from `resume_point`: SETTLE before the latest change the database holds. A
+change is dated when its transaction flushes, and becomes visible when it commits; no write
+transaction of the portal lasts SETTLE, so any change dated more than SETTLE before a committed
+one has committed too, and resuming there misses nothing. The changes of those last minutes
+are sent again (`updated_since` is inclusive); harvesters store comments by tracking number.
 """
 
 from __future__ import annotations
@@ -137,8 +137,9 @@ def changes(
 def last_change(session: Session, period_ids: Sequence[int]) -> datetime | None:
     """The latest change of the public record in these periods (one index lookup each)."""
     latest = [
-        session.scalar(select(func.max(Submission.updated_at)).where(
-            Submission.period_id == period_id))
+        session.scalar(select(Submission.updated_at).where(
+            Submission.period_id == period_id, Submission.updated_at.is_not(None))
+            .order_by(Submission.updated_at.desc()).limit(1))
         for period_id in period_ids
     ]
     return max((t for t in latest if t is not None), default=None)
@@ -152,7 +153,9 @@ def themes_changed_at(session: Session, pillar_ids: Sequence[int] | None = None)
 
 
 def resume_point(latest: datetime | None, since: datetime | None) -> datetime | None:
-    """Where the next harvest should start (`updated_since`), never before where this one did."""
+    """Where the next harvest should start (`updated_since`): SETTLE before the latest change,
+    never before where this one started. It depends on the data only, not on the clock, so an
+    unchanged list keeps its ETag and pollers get their 304."""
     if latest is None:
         return since
     point = latest - SETTLE
