@@ -167,6 +167,12 @@ def test_resuming_waits_out_changes_that_were_not_committed_yet(app: Flask,
     assert client.get(url).headers["ETag"] == first.headers["ETag"]
     later = "2999-01-01T00:00:00Z"
     assert client.get(f"{url}?updated_since={later}").get_json()["next_updated_since"] == later
+    # As typed: lower-case t and z (RFC 3339), or a "+" that the query turned into a space.
+    for typed in ("2999-01-01t00:00:00z", "2999-01-01T01:00:00+01:00"):
+        assert client.get(url, query_string={"updated_since": typed}).get_json()[
+            "next_updated_since"] == later
+    assert client.get(f"{url}?updated_since=2999-01-01T01:00:00+01:00").get_json()[
+        "next_updated_since"] == later
 
 
 def test_paging_a_period_of_many_comments(app: Flask, period: CommentPeriod,

@@ -20,6 +20,7 @@ from portal.models.labels import LabeledEnum
 
 LANGS = ("en", "es")
 _DIGITS = re.compile(r"[0-9]{1,6}", re.ASCII)
+_UNENCODED_PLUS = re.compile(r" ([0-9]{2}:?[0-9]{2})$")
 EXPOSED = ("ETag, Last-Modified, Link, Retry-After, Content-Language, Repr-Digest, "
            "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
 
@@ -71,8 +72,10 @@ def datetime_arg(name: str) -> datetime | None:
     raw = request.args.get(name)
     if raw is None:
         return None
+    # RFC 3339 allows a lower-case t and z; a "+" left unencoded in a query arrives as a space.
+    text = _UNENCODED_PLUS.sub(r"+\1", raw.upper())
     try:
-        value = datetime.fromisoformat(raw)
+        value = datetime.fromisoformat(text)
         if value.tzinfo is None or len(raw) > 40:
             raise ValueError(raw)
         return value.astimezone(UTC)
