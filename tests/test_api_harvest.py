@@ -3,6 +3,8 @@ steps ends with exactly the published record, withdrawals applied, without readi
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -61,8 +63,14 @@ def test_a_cursor_pages_only_the_query_it_was_made_for(app: Flask, period: Comme
     for _ in range(3):
         published(app, period)
     base = f"{API}/periods/{period.slug}/comments"
-    cursor = client.get(f"{base}?limit=1").get_json()["next_cursor"]
+    first = client.get(f"{base}?limit=1").get_json()
+    cursor = first["next_cursor"]
     assert client.get(f"{base}?limit=2&cursor={cursor}").status_code == 200
+    # Signed, not secret: it names the last comment by its public number, never by a row id,
+    # whose gaps would count the unpublished comments in between.
+    payload = json.loads(base64.urlsafe_b64decode(cursor.split(".")[0] + "=="))
+    assert payload[1] == first["data"][-1]["tracking_number"]
+    assert not any(isinstance(part, int) for part in payload)
     assert client.get(f"{base}?country=US&cursor={cursor}").get_json()["error"]["code"] == (
         "bad_cursor")
     tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")

@@ -1,10 +1,11 @@
 """Opaque page cursors: where the last page ended, signed, and bound to the query they page.
 
-A cursor holds the last comment's id (and, in the feed of changes, its updated_at) and where
-the next harvest should resume, measured when the first page was read. It is signed with the
-site's secret, so a client cannot make one up, and it names a digest of the query (period,
-filters, search, updated_since), so a cursor of one query cannot page another: that is a
-400 `bad_cursor`, as is a cursor signed with a former secret.
+A cursor names the last comment of the page by its tracking number (not its row id, whose gaps
+would tell how many unpublished comments arrived in between), in the feed of changes also its
+updated_at, and where the next harvest should resume, as measured on the first page. It is
+signed with the site's secret, so a client cannot make one up, and it names a digest of the
+query (period, filters, search, updated_since), so a cursor of one query cannot page another:
+that is a 400 `bad_cursor`, as is a cursor signed with a former secret.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ MAX_CHARS = 400
 
 @dataclass(frozen=True)
 class Cursor:
-    position: Position
+    tracking_number: str
+    updated_at: datetime | None
     resume: datetime | None
 
 
@@ -43,19 +45,19 @@ def _iso(moment: datetime | None) -> str | None:
 
 def encode(query: str, position: Position, resume: datetime | None) -> str:
     return str(_serializer().dumps(
-        [query, position.id, _iso(position.updated_at), _iso(resume)]))
+        [query, position.tracking_number, _iso(position.updated_at), _iso(resume)]))
 
 
 def decode(token: str, query: str) -> Cursor:
     try:
         if len(token) > MAX_CHARS:
             raise BadData("too long")
-        data = _serializer().loads(token)
-        digest, last_id, updated_at, resume = data
-        if digest != query or not isinstance(last_id, int) or last_id < 0:
+        digest, tracking, updated_at, resume = _serializer().loads(token)
+        if digest != query or not isinstance(tracking, str):
             raise BadData("another query")
         return Cursor(
-            Position(last_id, datetime.fromisoformat(updated_at) if updated_at else None),
+            tracking,
+            datetime.fromisoformat(updated_at) if updated_at else None,
             datetime.fromisoformat(resume) if resume else None,
         )
     except (BadData, ValueError, TypeError) as exc:

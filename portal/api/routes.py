@@ -77,6 +77,17 @@ def _filters() -> open_data.CommentFilters:
     )
 
 
+def _cursor(digest: str) -> tuple[cursors.Cursor | None, open_data.Position | None]:
+    raw = text_arg("cursor", cursors.MAX_CHARS)
+    if raw is None:
+        return None, None
+    cursor = cursors.decode(raw, digest)
+    position = open_data.position_of(get_session(), cursor.tracking_number, cursor.updated_at)
+    if position is None:
+        raise ApiError(400, "bad_cursor")
+    return cursor, position
+
+
 def _listing(items: list[dict[str, Any]], page: open_data.Page, digest: str,
              resume: datetime | None, endpoint: str, last_modified: datetime | None,
              **values: str) -> Response:
@@ -156,16 +167,14 @@ def period_comments(key: str) -> Response:
     limit = limit_arg(open_data.DEFAULT_LIMIT, open_data.MAX_LIMIT)
     since = datetime_arg("updated_since")
     digest = cursors.query_digest("comments", found.id, filters, since)
-    raw = text_arg("cursor", cursors.MAX_CHARS)
-    cursor = cursors.decode(raw, digest) if raw is not None else None
+    cursor, after = _cursor(digest)
     changed = open_data.last_change(session, [found.id])
     resume = cursor.resume if cursor else open_data.resume_point(changed, since)
     if since is None:
         page = open_data.published(session, [found.id], filters,
-                                   after=cursor.position.id if cursor else None, limit=limit)
+                                   after=after.id if after else None, limit=limit)
     else:
-        page = open_data.changes(session, found.id, filters, since,
-                                 after=cursor.position if cursor else None, limit=limit)
+        page = open_data.changes(session, found.id, filters, since, after=after, limit=limit)
     items = serialize.comments(session, page.items, _ctx())
     last_modified = latest(changed, open_data.themes_changed_at(session, [found.pillar_id]))
     return _listing(items, page, digest, resume, ".period_comments", last_modified, key=key)
@@ -195,10 +204,9 @@ def search_comments() -> Response:
     filters = _filters()
     limit = limit_arg(open_data.DEFAULT_LIMIT, open_data.MAX_LIMIT)
     digest = cursors.query_digest("search", phrases, period_ids, filters)
-    raw = text_arg("cursor", cursors.MAX_CHARS)
-    cursor = cursors.decode(raw, digest) if raw is not None else None
+    _, after = _cursor(digest)
     page = open_data.published(session, period_ids, filters, phrases=phrases, limit=limit,
-                               after=cursor.position.id if cursor else None)
+                               after=after.id if after else None)
     items = serialize.comments(session, page.items, _ctx())
     last_modified = latest(open_data.last_change(session, period_ids),
                            open_data.themes_changed_at(session))

@@ -52,10 +52,12 @@ class CommentFilters:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a page ended: the last comment's id, and in the feed its updated_at too."""
+    """Where a page ended: the last comment's id (and tracking number, which is what a cursor
+    shows), and in the feed its updated_at too."""
 
     id: int
     updated_at: datetime | None = None
+    tracking_number: str = ""
 
 
 @dataclass
@@ -94,7 +96,8 @@ def _page(session: Session, query: Select, limit: int, feed: bool) -> Page:
     if len(rows) <= limit:
         return Page(items=items, next=None)
     last = items[-1]
-    return Page(items=items, next=Position(last.id, last.updated_at if feed else None))
+    return Page(items=items, next=Position(last.id, last.updated_at if feed else None,
+                                           last.tracking_number))
 
 
 def published(
@@ -160,6 +163,14 @@ def resume_point(latest: datetime | None, since: datetime | None) -> datetime | 
         return since
     point = latest - SETTLE
     return max(point, since) if since is not None else point
+
+
+def position_of(session: Session, tracking: str, updated_at: datetime | None
+                ) -> Position | None:
+    """The keyset position after the comment with this tracking number, in any state (a
+    comment withdrawn while a client pages on still marks where its page ended)."""
+    found = session.scalar(select(Submission.id).where(Submission.tracking_number == tracking))
+    return Position(found, updated_at, tracking) if found is not None else None
 
 
 def by_tracking(session: Session, tracking: str) -> Submission | None:
