@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.db import write_session
-from portal.models import CommentPeriod, Status, Submission
+from portal.models import CommentPeriod, Submission
 from portal.services import audit, moderation, themes
 from tests.conftest import add_submission
 
@@ -35,9 +35,10 @@ def rejected(app: Flask, period: CommentPeriod, **fields: object) -> tuple[int, 
 
 
 def withdraw(app: Flask, submission_id: int) -> None:
-    """Send a published comment back to the queue, as a moderator's "send back" does."""
+    """A moderator sends a published comment back to the queue."""
     with app.app_context(), write_session() as session:
-        session.get(Submission, submission_id).status = Status.PENDING  # type: ignore[union-attr]
+        moderation.return_to_queue(session, session.get(Submission, submission_id),  # type: ignore[arg-type]
+                                   audit.CLI, "Personal information in the text.")
 
 
 def redact(app: Flask, submission_id: int, text: str) -> None:

@@ -40,7 +40,7 @@ def test_the_served_document_is_the_one_fuzzed_and_names_every_route(app: Flask)
         rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     # The comment schema names exactly the fields published, plus those of features to come.
     assert set(SCHEMAS["Comment"]["properties"]) - set(serialize.FIELDS) == {
-        "answers", "campaign", "attachments"}
+        "campaign", "attachments"}
 
 
 def test_the_document_speaks_spanish_when_asked(app: Flask) -> None:
@@ -269,3 +269,36 @@ def test_spanish_labels_are_words_not_codes(app: Flask, period: CommentPeriod) -
     for path in ("/periods", f"/periods/{period.slug}/comments", f"/periods/{period.slug}/summary"):
         walk(client.get(f"{API}{path}?lang=es").get_json())
     assert "Abierto a comentarios" in found and "México" in found
+
+
+def test_answers_per_question_and_the_published_outcome(app: Flask) -> None:
+    from datetime import timedelta
+
+    from portal.models import Question
+    from portal.services import audit, outcomes
+    from portal.services.submissions import AnswerInput
+
+    period = make_period(app)
+    with app.app_context(), write_session() as session:
+        questions = {q.position: q.id for q in session.query(Question).filter_by(
+            period_id=period.id)}
+    _, tracking = published(app, period, body="", answers=(
+        AnswerInput(question_id=questions[2], position=2, text="Los trámites aduanales."),))
+    client = app.test_client()
+    item = client.get(f"{API}/comments/{tracking}?lang=es").get_json()
+    assert item["answers"] == [{"question": 2, "question_text": "¿Qué estorba?",
+                                "text": "Los trámites aduanales."}]
+    assert client.get(f"{API}/periods/{period.slug}/outcome").status_code == 404
+
+    closed = make_period(app, slug="closed-2026", opens_in=-timedelta(days=40),
+                         lasts=timedelta(days=30))
+    texts = {"summary_en": "We heard about crossings.", "summary_es": "Escuchamos sobre cruces.",
+             "response_en": "We will act.", "response_es": "Actuaremos."}
+    with app.app_context(), write_session() as session:
+        from portal.models import CommentPeriod as Period
+
+        outcomes.publish(session, audit.CLI, session.get(Period, closed.id), texts)
+    outcome = client.get(f"{API}/periods/{closed.slug}/outcome?lang=es").get_json()
+    assert (outcome["summary"], outcome["response"]) == ("Escuchamos sobre cruces.", "Actuaremos.")
+    listed = client.get(f"{API}/periods/{closed.slug}").get_json()
+    assert listed["links"]["outcome"].endswith(f"/periods/{closed.docket_id}/outcome")

@@ -31,7 +31,7 @@ from portal.api.summaries import summary_response
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.models import CommentPeriod, Country, Language, Status, SubmitterType, Theme
-from portal.services import consultations, open_data, search
+from portal.services import consultations, open_data, outcomes, search
 from portal.services import themes as theme_service
 from portal.services.submissions import normalize_tracking_number
 
@@ -142,9 +142,11 @@ def periods() -> Response:
     check_params(())
     session, ctx = get_session(), _ctx()
     counts = open_data.counts(session)
+    with_outcome = outcomes.published_period_ids(session)
     found = sorted(consultations.all_periods(session), key=lambda p: (p.opens_at, p.id))
     return json_response({"data": [
-        serialize.period(p, ctx, counts.get(p.id, {}).get(Status.PUBLISHED, 0)) for p in found
+        serialize.period(p, ctx, counts.get(p.id, {}).get(Status.PUBLISHED, 0),
+                         p.id in with_outcome) for p in found
     ]}, lang=g.lang)
 
 
@@ -153,8 +155,10 @@ def periods() -> Response:
 def period(key: str) -> Response:
     check_params(())
     found = _period(key)
-    published = open_data.counts(get_session()).get(found.id, {}).get(Status.PUBLISHED, 0)
-    return json_response(serialize.period(found, _ctx(), published), lang=g.lang)
+    session = get_session()
+    published = open_data.counts(session).get(found.id, {}).get(Status.PUBLISHED, 0)
+    has_outcome = outcomes.published(session, found) is not None
+    return json_response(serialize.period(found, _ctx(), published, has_outcome), lang=g.lang)
 
 
 @bp.get("/periods/<key>/comments")
@@ -239,10 +243,12 @@ def period_summary(key: str) -> Response:
 @api_limit
 def period_outcome(key: str) -> Response:
     check_params(())
-    _period(key)
-    # Outcome pages ("what we heard") are published by staff once a period closes; until that
-    # feature exists no period has one.
-    raise ApiError(404, "outcome_not_found")
+    found = _period(key)
+    published = outcomes.published(get_session(), found)
+    if published is None:  # none yet, or a draft, which is for staff only
+        raise ApiError(404, "outcome_not_found")
+    return json_response(serialize.outcome(published, found, _ctx()), lang=g.lang,
+                         last_modified=published.published_at)
 
 
 def _download(key: str, fmt: str, checksum: bool) -> Response:

@@ -76,7 +76,7 @@ _COMMENT_PROPERTIES: dict[str, Any] = {
     "theme_labels": {"type": "array", "items": STRING},
     # Present when the features exist (questions, campaigns, attachments).
     "answers": {"type": "array", "description": _l(
-        "Answers per question of the period. Present when the feature exists."),
+        "Public versions of the answers, per question of the period."),
         "items": closed({"question": {"type": "integer", "minimum": 1},
                          "question_text": STRING, "text": STRING})},
     "campaign": {"type": ["object", "null"], "description": _l(
@@ -156,8 +156,13 @@ SCHEMAS: dict[str, Any] = {
                                                                    "items": STRING}}),
         "labels": closed({"submitter_type": LABELS, "country": LABELS, "language": LABELS}),
     }),
-    "Outcome": {"type": "object", "description": _l(
-        "The outcome page of a period; its fields are defined when outcome pages exist.")},
+    "Outcome": closed({
+        "docket": STRING,
+        "summary": {**STRING, "description": _l("What was heard, in the language asked.")},
+        "response": {**STRING, "description": _l("The governments' response.")},
+        "published_at": INSTANT,
+        "url": URL,
+    }, description=_l("The published outcome page of a period (\"what we heard\").")),
     "Index": closed({"pillars": URL, "periods": URL, "search": URL, "openapi": URL,
                      "documentation": URL}),
     "Error": closed({"error": closed({

@@ -26,11 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import (
+    Answer,
     CommentPeriod,
     Country,
     Language,
     PeriodState,
     Pillar,
+    Question,
     Status,
     Submission,
     SubmissionTheme,
@@ -38,6 +40,7 @@ from portal.models import (
     Theme,
 )
 from portal.models.labels import LabeledEnum
+from portal.models.outcome import OutcomeRevision
 from portal.services.summaries import Summary
 
 TRACKING = "HLED-0000-0000-0000"
@@ -110,9 +113,27 @@ def _themes(session: Session, items: Sequence[Submission], ctx: Context
     return out
 
 
-# Answers per question (comment periods with questions), campaign (form-letter campaigns) and
-# public attachments each add one entry here.
-EXTRAS: list[Extra] = [Extra(("themes", "theme_labels"), _themes)]
+def _answers(session: Session, items: Sequence[Submission], ctx: Context
+             ) -> dict[int, dict[str, Any]]:
+    """Public versions of the answers per question; withheld ones ("") are left out."""
+    out: dict[int, dict[str, Any]] = {s.id: {"answers": []} for s in items}
+    for submission_id, position, text_en, text_es, text, public_text in session.execute(
+        select(Answer.submission_id, Question.position, Question.text_en, Question.text_es,
+               Answer.text, Answer.public_text)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.submission_id.in_([s.id for s in items]))
+        .order_by(Answer.submission_id, Question.position)
+    ):
+        shown = public_text if public_text is not None else text
+        if shown.strip():
+            out[submission_id]["answers"].append({
+                "question": position, "question_text": text_es if ctx.lang == "es" else text_en,
+                "text": shown})
+    return out
+
+
+# Campaign (form-letter campaigns) and public attachments each add one entry here.
+EXTRAS: list[Extra] = [Extra(("themes", "theme_labels"), _themes), Extra(("answers",), _answers)]
 
 BASE_FIELDS = (
     "tracking_number", "docket", "url", "received_at", "updated_at", "submitter_type",
@@ -172,7 +193,8 @@ def _local(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).isoformat()
 
 
-def period(p: CommentPeriod, ctx: Context, published: int) -> dict[str, Any]:
+def period(p: CommentPeriod, ctx: Context, published: int, has_outcome: bool = False
+           ) -> dict[str, Any]:
     state = p.state()
     key = p.docket_id
     return {
@@ -188,14 +210,15 @@ def period(p: CommentPeriod, ctx: Context, published: int) -> dict[str, Any]:
         "timezone": p.timezone,
         "opens_at_local": _local(p.opens_at, p.timezone),
         "closes_at_local": _local(p.closes_at, p.timezone),
-        "questions": [{"number": n, "text": text}
-                      for n, text in enumerate(p.questions(ctx.lang), start=1)],
+        "questions": [{"number": q.position, "text": q.text(ctx.lang)}
+                      for q in sorted(p.questions, key=lambda q: q.position)],
         "comments_published": published,
         "links": {
             "html": url_for("public.period", lang=ctx.lang, slug=p.slug, _external=True),
             "comments": url_for("api.period_comments", key=key, _external=True),
             "summary": url_for("api.period_summary", key=key, _external=True),
-            "outcome": None,  # the outcome page's address, once outcomes are published
+            "outcome": (url_for("api.period_outcome", key=key, _external=True)
+                        if has_outcome else None),
             "csv": url_for("api.download_csv", key=key, lang=ctx.lang, _external=True),
             "jsonl": url_for("api.download_jsonl", key=key, lang=ctx.lang, _external=True),
         },
@@ -211,6 +234,18 @@ def pillar(p: Pillar, themes: Sequence[Theme], ctx: Context) -> dict[str, Any]:
         "periods": [period.docket_id for period in p.periods],
         "themes": [{"code": t.code, "label": t.label(ctx.lang), "active": t.active}
                    for t in themes],
+    }
+
+
+def outcome(o: OutcomeRevision, p: CommentPeriod, ctx: Context) -> dict[str, Any]:
+    """A published outcome page ("what we heard"): its texts in the language asked."""
+    es = ctx.lang == "es"
+    return {
+        "docket": p.docket_id,
+        "summary": o.summary_es if es else o.summary_en,
+        "response": o.response_es if es else o.response_en,
+        "published_at": instant(o.published_at),
+        "url": url_for("public.outcome", lang=ctx.lang, slug=p.slug, _external=True),
     }
 
 

@@ -127,7 +127,8 @@ OPERATIONS = [
         "it, distinctive terms and exact quotes with their tracking numbers."), ["key"],
         "Summary", not_found=True, last_modified=True),
     Operation("api.period_outcome", "/periods/{key}/outcome", _l("Outcome"), _l(
-        "What came of a comment period, once the governments publish it; until then 404."),
+        "What came of a comment period (\"what we heard\"), once it is published; until then "
+        "404."),
         ["key"], "Outcome", not_found=True),
     Operation("api.download_csv", "/periods/{key}/comments.csv", _l("Download as CSV"), _l(
         "Every published comment of the period, one row each, the same fields as the API "

@@ -1,11 +1,12 @@
 """Dating every change of the public record, whatever code makes it.
 
 Harvesters of the open-data API ask for "what changed since" (`Submission.updated_at`). A comment
-changes publicly when it is published, redacted, its confirmed themes change, or it is withdrawn
-(sent back to the queue or otherwise unpublished). Rather than trusting every service that does
-one of those (today moderation and themes, tomorrow sending back, campaigns, attachments) to
-remember a timestamp, one flush hook stamps `updated_at` whenever a flush changes a public
-column of a comment that is public before or after the change, or its confirmed themes.
+changes publicly when it is published, redacted, its confirmed themes or the public version of
+an answer change, or it is withdrawn (sent back to the queue or otherwise unpublished). Rather
+than trusting every service that does one of those (moderation, themes, sending back; tomorrow
+campaigns and attachments) to remember a timestamp, one flush hook stamps `updated_at` whenever
+a flush changes a public column of a comment that is public before or after the change, its
+confirmed themes or its answers.
 
 A comment that was never public keeps `updated_at` None: redacting a comment awaiting review, or
 rejecting it, tells the public nothing. A withdrawn comment keeps a stamp newer than its last
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from portal.models.submission import Status, Submission
+from portal.models.submission import Answer, Status, Submission
 from portal.models.themes import SubmissionTheme
 from portal.models.types import utcnow
 
@@ -47,17 +48,22 @@ def _public_change(submission: Submission) -> bool:
     return _was_public(submission)
 
 
-def _stamped_through_rows(session: Session) -> set[int]:
-    """Comments whose confirmed themes this flush adds, removes or changes."""
-    ids: set[int] = set()
+def _stamped_through_rows(session: Session) -> set[int | None]:
+    """Comments whose confirmed themes or answers this flush adds, removes or changes."""
+    ids: set[int | None] = set()
     for row in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(row, SubmissionTheme):
-            continue
-        if row in session.dirty:
-            if inspect(row).attrs.confirmed.history.has_changes():
+        if isinstance(row, SubmissionTheme):
+            if row in session.dirty:
+                if inspect(row).attrs.confirmed.history.has_changes():
+                    ids.add(row.submission_id)
+            elif row.confirmed:
                 ids.add(row.submission_id)
-        elif row.confirmed:
-            ids.add(row.submission_id)
+        elif isinstance(row, Answer):
+            state = inspect(row)
+            if row not in session.dirty or any(
+                state.attrs[name].history.has_changes() for name in ("text", "public_text")
+            ):
+                ids.add(row.submission_id)
     return ids
 
 
@@ -71,6 +77,8 @@ def _stamp_public_changes(session: Session, _context: Any, _instances: Any) -> N
         if isinstance(obj, Submission) and _public_change(obj):
             obj.updated_at = now
     for submission_id in _stamped_through_rows(session):
+        if submission_id is None:  # rows of a comment being made: not public yet
+            continue
         with session.no_autoflush:
             submission = session.get(Submission, submission_id)
         if submission is not None and _was_public(submission):
