@@ -58,6 +58,8 @@ HINTS: dict[str, LazyString] = {
     "text": _l("use text of at most %(max)s characters."),
     "theme": _l("use the code of a theme listed at /api/v1/pillars."),
     "period": _l("use a docket number or short name listed at /api/v1/periods."),
+    "number": _l("use a whole number from %(min)s to %(max)s."),
+    "campaign": _l("use the code of a campaign found in a comment's campaign field."),
 }
 
 

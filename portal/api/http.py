@@ -68,6 +68,15 @@ def limit_arg(default: int, maximum: int) -> int:
     return int(raw)
 
 
+def int_arg(name: str, minimum: int, maximum: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not _DIGITS.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+        raise bad_parameter(name, "number", min=minimum, max=maximum)
+    return int(raw)
+
+
 def datetime_arg(name: str) -> datetime | None:
     raw = request.args.get(name)
     if raw is None:

@@ -21,6 +21,7 @@ from portal.api.http import (
     datetime_arg,
     enum_arg,
     if_match_fails,
+    int_arg,
     json_response,
     latest,
     limit_arg,
@@ -42,7 +43,7 @@ bp.register_error_handler(ApiError, from_api_error)
 api_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")
 download_limit = limiter.limit(lambda: current_app.config["RATELIMIT_API_DOWNLOAD"])
 
-FILTERS = ("submitter_type", "country", "language", "theme")
+FILTERS = ("submitter_type", "country", "language", "theme", "question", "campaign")
 
 
 @bp.before_request
@@ -69,11 +70,19 @@ def _filters() -> open_data.CommentFilters:
         theme = open_data.theme_by_code(get_session(), code)
         if theme is None:
             raise bad_parameter("theme", "theme")
+    campaign_ids: tuple[int, ...] | None = None
+    code = text_arg("campaign", 12)
+    if code is not None:
+        campaign_ids = open_data.campaign_by_code(get_session(), code)
+        if campaign_ids is None:
+            raise bad_parameter("campaign", "campaign")
     return open_data.CommentFilters(
         submitter_type=enum_arg("submitter_type", SubmitterType),
         country=enum_arg("country", Country),
         language=enum_arg("language", Language),
         theme_id=theme.id if theme else None,
+        question=int_arg("question", 1, 1000),
+        campaign_ids=campaign_ids,
     )
 
 

@@ -74,21 +74,28 @@ _COMMENT_PROPERTIES: dict[str, Any] = {
     "themes": {"type": "array", "items": STRING,
                "description": _l("Codes of the themes moderators confirmed.")},
     "theme_labels": {"type": "array", "items": STRING},
-    # Present when the features exist (questions, campaigns, attachments).
+    # Present when the feature exists (attachments).
     "answers": {"type": "array", "description": _l(
         "Public versions of the answers, per question of the period."),
         "items": closed({"question": {"type": "integer", "minimum": 1},
                          "question_text": STRING, "text": STRING})},
     "campaign": {"type": ["object", "null"], "description": _l(
-        "The form-letter campaign it belongs to. Present when the feature exists."),
-        "properties": {"code": STRING, "name": STRING, "signers": COUNT},
+        "The form-letter campaign it belongs to, counted as one position with its published "
+        "signers (campaigns in English and Spanish that staff linked share one code); null "
+        "for a comment that is not part of a campaign."),
+        "properties": {
+            "code": {"type": "string", "pattern": "^[cp][1-9][0-9]{0,9}$"},
+            "name": {**NULLABLE_STRING, "description": _l(
+                "Its name, when staff named it or it is a published comment's subject.")},
+            "signers": COUNT},
+        "required": ["code", "name", "signers"],
         "additionalProperties": False},
     "attachments": {"type": "array", "description": _l(
         "Public attachments, as links. Present when the feature exists."),
         "items": closed({"name": STRING, "media_type": STRING, "size": COUNT,
                          "sha256": STRING, "url": URL})},
 }
-FUTURE_FIELDS = ("answers", "campaign", "attachments")
+FUTURE_FIELDS = ("attachments",)
 
 SCHEMAS: dict[str, Any] = {
     "Comment": closed(_COMMENT_PROPERTIES, required=list(FIELDS), description=_l(

@@ -22,11 +22,13 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
     Answer,
+    Campaign,
+    CampaignCheck,
     CommentPeriod,
     Country,
     Language,
@@ -41,6 +43,7 @@ from portal.models import (
 )
 from portal.models.labels import LabeledEnum
 from portal.models.outcome import OutcomeRevision
+from portal.services import open_data
 from portal.services.summaries import Summary
 
 TRACKING = "HLED-0000-0000-0000"
@@ -132,8 +135,54 @@ def _answers(session: Session, items: Sequence[Submission], ctx: Context
     return out
 
 
-# Campaign (form-letter campaigns) and public attachments each add one entry here.
-EXTRAS: list[Extra] = [Extra(("themes", "theme_labels"), _themes), Extra(("answers",), _answers)]
+def _campaign(session: Session, items: Sequence[Submission], ctx: Context
+              ) -> dict[int, dict[str, Any]]:
+    """The form-letter campaign of each comment, as one position (campaigns staff linked across
+    languages count as one): its code, its public name and its published signers. A name is
+    public when staff gave it or when it is the subject of a published comment."""
+    out: dict[int, dict[str, Any]] = {s.id: {"campaign": None} for s in items}
+    members: dict[int, int] = {
+        sid: cid for sid, cid in session.execute(
+            select(CampaignCheck.submission_id, CampaignCheck.campaign_id)
+            .where(CampaignCheck.submission_id.in_([s.id for s in items]),
+                   CampaignCheck.campaign_id.isnot(None)))
+        if cid is not None}
+    if not members:
+        return out
+    first = session.scalars(select(Campaign).where(Campaign.id.in_(set(members.values())))).all()
+    position_ids = {c.position_id for c in first if c.position_id is not None}
+    campaigns = {c.id: c for c in first}
+    if position_ids:  # the other campaigns of the same positions
+        for c in session.scalars(select(Campaign).where(Campaign.position_id.in_(position_ids),
+                                                        Campaign.merged_into_id.is_(None))):
+            campaigns[c.id] = c
+    signers = dict(session.execute(
+        select(CampaignCheck.campaign_id, func.count())
+        .join(Submission, Submission.id == CampaignCheck.submission_id)
+        .where(CampaignCheck.campaign_id.in_(campaigns), Submission.status == Status.PUBLISHED)
+        .group_by(CampaignCheck.campaign_id)).all())
+    published_reps = set(session.scalars(
+        select(Submission.id).where(Submission.id.in_([c.representative_id
+                                                       for c in campaigns.values()]),
+                                    Submission.status == Status.PUBLISHED)))
+    positions: dict[str, dict[str, Any]] = {}
+    for c in sorted(campaigns.values(), key=lambda c: (-signers.get(c.id, 0), c.id)):
+        code = open_data.campaign_code(c)
+        entry = positions.setdefault(code, {"code": code, "names": [], "signers": 0})
+        entry["signers"] += signers.get(c.id, 0)
+        if c.named_by_staff or c.representative_id in published_reps:
+            entry["names"].append(c.name)
+    for submission_id, campaign_id in members.items():
+        entry = positions[open_data.campaign_code(campaigns[campaign_id])]
+        out[submission_id]["campaign"] = {
+            "code": entry["code"], "name": " / ".join(entry["names"]) or None,
+            "signers": entry["signers"]}
+    return out
+
+
+# Public attachments add one entry here.
+EXTRAS: list[Extra] = [Extra(("themes", "theme_labels"), _themes), Extra(("answers",), _answers),
+                       Extra(("campaign",), _campaign)]
 
 BASE_FIELDS = (
     "tracking_number", "docket", "url", "received_at", "updated_at", "submitter_type",

@@ -52,6 +52,11 @@ PARAMETERS: dict[str, Any] = {
                        _l("Only comments written in this language.")),
     "theme": _query("theme", {"type": "string", "pattern": "^[a-z0-9_-]{1,60}$"}, _l(
         "Only comments with this confirmed theme (a code listed at /api/v1/pillars).")),
+    "question": _query("question", {"type": "integer", "minimum": 1, "maximum": 1000}, _l(
+        "Only comments that answered this question (its number in the period).")),
+    "campaign": _query("campaign", {"type": "string", "pattern": "^[cp][1-9][0-9]{0,9}$"}, _l(
+        "Only the signers of this form-letter campaign (the `code` of a comment's "
+        "`campaign`).")),
     "cursor": _query("cursor", {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$",
                                 "maxLength": CURSOR_CHARS}, _l(
         "Where to go on from: `next_cursor` of the previous page, with the same other "
@@ -68,7 +73,7 @@ PARAMETERS: dict[str, Any] = {
     "period": _query("period", {"type": "string", "pattern": KEY_PATTERN},
                      _l("Only this comment period (docket number or short name).")),
 }
-FILTERS = ["submitter_type", "country", "language", "theme"]
+FILTERS = ["submitter_type", "country", "language", "theme", "question", "campaign"]
 
 VALIDATORS = {
     "ETag": {"schema": {"type": "string"}, "description": _l(

@@ -167,6 +167,8 @@ def _decide_many(session: Session, campaign: Campaign, ids: Sequence[int], actor
         "reject_reason": campaign.reject_reason, "reject_note": campaign.reject_note,
         "version": Submission.version + 1,
     }
+    if status is Status.PUBLISHED:  # statements bypass the flush hook that dates public changes
+        values["updated_at"] = now
     decided = list(session.scalars(
         update(Submission).where(Submission.id.in_(ids), Submission.status == Status.PENDING)
         .values(**values).returning(Submission.id)

@@ -24,8 +24,10 @@ from portal.models import (
     CommentPeriod,
     Language,
     Position,
+    Status,
     Submission,
 )
+from portal.models.types import utcnow
 from portal.services import audit, campaign_decisions
 from portal.services.campaign_index import Finder, add_exemplar, drop_exemplar
 from portal.services.moderation import ConflictError
@@ -150,6 +152,30 @@ def _flush(session: Session, campaign: Campaign) -> None:
         raise ConflictError(str(campaign.id)) from exc
 
 
+def stamp_published_members(session: Session, campaign_ids: Iterable[int]) -> None:
+    """Date a change of what the public sees of these campaigns' published members (their
+    campaign's code, name or position): members change by statements here, which the flush
+    hook that dates public changes (models/changes.py) does not see."""
+    ids = list(campaign_ids)
+    if not ids:
+        return
+    session.execute(
+        update(Submission).where(
+            Submission.status == Status.PUBLISHED,
+            Submission.id.in_(select(CampaignCheck.submission_id)
+                              .where(CampaignCheck.campaign_id.in_(ids))))
+        .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def _position_members(session: Session, *campaigns: Campaign) -> set[int]:
+    """The campaigns that share a position with any of these, and these."""
+    ids = {c.id for c in campaigns}
+    positions = {c.position_id for c in campaigns if c.position_id is not None}
+    if positions:
+        ids.update(session.scalars(select(Campaign.id).where(Campaign.position_id.in_(positions))))
+    return ids
+
+
 def merge(session: Session, into: Campaign, other: Campaign, actor: audit.Actor,
           expected_into: int | None = None, expected_other: int | None = None) -> Campaign:
     """Move every member of other into into; other stays as a pointer to where it went."""
@@ -176,6 +202,7 @@ def merge(session: Session, into: Campaign, other: Campaign, actor: audit.Actor,
     other.merged_into_id = into.id
     _flush(session, into)
     session.refresh(into)
+    stamp_published_members(session, _position_members(session, into))
     audit.record(session, actor, AuditAction.CAMPAIGN_MERGE, "campaign", into.id,
                  before=before, after={"members": into.size, "merged": other.name})
     audit.record(session, actor, AuditAction.CAMPAIGN_MERGE, "campaign", other.id,
@@ -192,6 +219,7 @@ def rename(session: Session, campaign: Campaign, name: str, actor: audit.Actor,
     before = {"name": campaign.name}
     campaign.name, campaign.named_by_staff = cleaned, True
     _flush(session, campaign)
+    stamp_published_members(session, _position_members(session, campaign))
     audit.record(session, actor, AuditAction.CAMPAIGN_RENAME, "campaign", campaign.id,
                  before=before, after={"name": cleaned})
     return campaign
@@ -206,6 +234,8 @@ def remove_member(session: Session, campaign: Campaign, submission: Submission,
     if row is None or row.campaign_id != campaign.id:
         raise CampaignError("not_member")
     row.campaign_id, row.similarity, row.added_words, row.removed = None, None, None, True
+    if submission.status is Status.PUBLISHED:
+        submission.updated_at = utcnow()
     exemplars = -1 if row.exemplar else 0
     if row.exemplar:
         drop_exemplar(session, submission, row)
@@ -257,6 +287,7 @@ def link(session: Session, one: Campaign, other: Campaign, actor: audit.Actor) -
         campaign.position_id = position.id
     session.flush()
     session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))
+    stamp_published_members(session, _position_members(session, one, other))
     for campaign, partner in ((one, other), (other, one)):
         audit.record(session, actor, AuditAction.CAMPAIGN_LINK, "campaign", campaign.id,
                      after={"position": partner.name})
@@ -268,6 +299,7 @@ def unlink(session: Session, campaign: Campaign, actor: audit.Actor,
     _expect(campaign, expected_version)
     if campaign.position_id is None:
         return campaign
+    stamp_published_members(session, _position_members(session, campaign))
     campaign.position_id = None
     session.flush()
     session.execute(delete(Position).where(~exists().where(Campaign.position_id == Position.id)))

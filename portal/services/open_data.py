@@ -14,6 +14,7 @@ are sent again (`updated_since` is inclusive); harvesters store comments by trac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,9 +23,13 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, t
 from sqlalchemy.orm import Session
 
 from portal.models import (
+    Answer,
+    Campaign,
+    CampaignCheck,
     CommentPeriod,
     Country,
     Language,
+    Question,
     Status,
     Submission,
     SubmissionCount,
@@ -41,13 +46,16 @@ MAX_LIMIT = 500
 
 @dataclass(frozen=True)
 class CommentFilters:
-    """Filters on published comments; None means any. Questions (answers to one question) and
-    campaigns join here when those features exist: a field and a clause in `_filtered`."""
+    """Filters on published comments; None means any. `question` is a question's number in
+    its period (comments with a public answer to it); `campaign_ids` the campaigns of one
+    position (see `campaign_by_code`)."""
 
     submitter_type: SubmitterType | None = None
     country: Country | None = None
     language: Language | None = None
     theme_id: int | None = None
+    question: int | None = None
+    campaign_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,20 @@ def _matching(filters: CommentFilters) -> ColumnElement[bool]:
             SubmissionTheme.submission_id == Submission.id,
             SubmissionTheme.theme_id == filters.theme_id,
             SubmissionTheme.confirmed.is_(True),
+        ))
+    if filters.question is not None:
+        shown = func.coalesce(Answer.public_text, Answer.text)
+        clauses.append(exists().where(
+            Answer.submission_id == Submission.id,
+            Answer.question_id == Question.id,
+            Question.period_id == Submission.period_id,
+            Question.position == filters.question,
+            func.length(func.trim(shown)) > 0,
+        ))
+    if filters.campaign_ids is not None:
+        clauses.append(exists().where(
+            CampaignCheck.submission_id == Submission.id,
+            CampaignCheck.campaign_id.in_(filters.campaign_ids),
         ))
     return and_(true(), *clauses)
 
@@ -199,3 +221,29 @@ def period_by_key(session: Session, key: str) -> CommentPeriod | None:
 
 def theme_by_code(session: Session, code: str) -> Theme | None:
     return session.scalar(select(Theme).where(Theme.code == code))
+
+
+CAMPAIGN_CODE = re.compile(r"^([cp])([1-9][0-9]{0,9})$")
+
+
+def campaign_code(campaign: Campaign) -> str:
+    """The public code of a campaign's position: "p<n>" for campaigns staff linked as one
+    position (across languages), "c<n>" for a campaign alone."""
+    return f"p{campaign.position_id}" if campaign.position_id else f"c{campaign.id}"
+
+
+def campaign_by_code(session: Session, code: str) -> tuple[int, ...] | None:
+    """The campaigns a public code stands for, or None for a code that names none."""
+    found = CAMPAIGN_CODE.match(code)
+    if found is None or int(found.group(2)) > 2**31 - 1:
+        return None
+    number = int(found.group(2))
+    column = Campaign.position_id if found.group(1) == "p" else Campaign.id
+    ids = tuple(session.scalars(
+        select(Campaign.id).where(column == number, Campaign.merged_into_id.is_(None),
+                                  Campaign.size > 0).order_by(Campaign.id)))
+    if found.group(1) == "c" and ids:
+        campaign = session.get(Campaign, ids[0])
+        if campaign is not None and campaign.position_id is not None:
+            return None  # a linked campaign is known by its position's code only
+    return ids or None
