@@ -337,3 +337,39 @@ def test_status_counts_follow_every_change(
     assert counted == {"pending": 3, "published": 1, "rejected": 1}
     assert counted == {**{"pending": 0, "published": 0, "rejected": 0}, **actual}
     assert by_period == counted
+
+
+def test_themes_saved_on_an_old_page_get_the_conflict_page(
+    app: Flask, open_period: CommentPeriod
+) -> None:
+    from portal.db import write_session
+    from portal.models import Theme
+    from portal.seed import seed_themes
+
+    with app.app_context(), write_session() as session:
+        seed_themes(session)
+        session.flush()
+        pillar_themes = session.scalars(
+            select(Theme.id).where(Theme.pillar_id == open_period.pillar_id)).all()
+    first, second = pillar_themes[0], pillar_themes[1]
+    sid, _ = add_submission(app, open_period)
+    alice, bob = app.test_client(), app.test_client()
+    sign_in(alice, make_user(app, "moderator", "alice@example.org"))
+    sign_in(bob, make_user(app, "moderator", "bob@example.org"))
+    review = f"/en/moderation/submissions/{sid}"
+    a_token, b_token = csrf_token(alice, review), csrf_token(bob, review)
+    version = _get(app, sid).version
+    saved = alice.post(f"{review}/themes", data={"csrf_token": a_token, "version": version,
+                                                 "themes": [first]})
+    assert saved.status_code == 303
+    # Bob's page still shows the themes before Alice's change: his save must not undo hers.
+    late = bob.post(f"{review}/themes", data={"csrf_token": b_token, "version": version,
+                                              "themes": [second]})
+    assert late.status_code == 409
+    assert "Another moderator changed comment" in late.get_data(as_text=True)
+    with app.app_context(), write_session() as session:
+        from portal.models import SubmissionTheme
+
+        confirmed = session.scalars(select(SubmissionTheme.theme_id).where(
+            SubmissionTheme.submission_id == sid, SubmissionTheme.confirmed.is_(True))).all()
+    assert confirmed == [first]

@@ -217,12 +217,14 @@ def _apply(submission: Submission, change: Callable[[Session], object], done: st
 @role_required(*STAFF_ROLES)
 def save_themes(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
-    if not DecisionForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
         abort(400)
     chosen = _theme_ids()
     return _apply(
         submission,
-        lambda db: themes.confirm(db, submission, chosen, current_actor()),
+        lambda db: moderation.save_themes(db, submission, chosen, current_actor(),
+                                          expected_version=form.version.data),
         _("Themes saved."),
         url_for(".review", submission_id=submission.id),
     )

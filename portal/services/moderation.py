@@ -169,6 +169,22 @@ def _check_version(submission: Submission, expected_version: int | None) -> None
         raise ConflictError(submission.tracking_number)
 
 
+def save_themes(session: Session, submission: Submission, theme_ids: list[int],
+                actor: audit.Actor, expected_version: int | None = None) -> list[int]:
+    """Confirm exactly these themes, unless someone changed the comment since the moderator
+    saw it. A change of themes is a change of the comment: its version moves on, so a
+    moderator still holding the page that showed the old themes gets the conflict page."""
+    _check_version(submission, expected_version)
+    before = sorted(r.theme_id for r in themes.of_submission(session, submission.id)
+                    if r.confirmed)
+    version = submission.version
+    confirmed = themes.confirm(session, submission, theme_ids, actor)
+    if confirmed != before and submission.version == version:
+        flag_modified(submission, "flags")  # an UPDATE, which moves the version on
+        _flush(session, submission)
+    return confirmed
+
+
 def _flush(session: Session, submission: Submission) -> None:
     try:
         session.flush()
