@@ -11,7 +11,10 @@ import gzip
 import hashlib
 import io
 import json
+import shlex
+import shutil
 import sqlite3
+import subprocess
 import tarfile
 import threading
 import time
@@ -23,13 +26,13 @@ from pathlib import Path
 import pytest
 from alembic import command
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import make_url, select, text
 
 from portal import create_app
 from portal.cli import alembic_config
-from portal.db import write_session
+from portal.db import make_engine, write_session
 from portal.models import AuditEvent, CommentPeriod, Submission
-from portal.services import audit, documents, moderation, themes
+from portal.services import audit, backups, documents, moderation, themes
 from portal.services.backups import MANIFEST
 from tests.conftest import db_session, make_period, post_comment, postgresql_url
 
@@ -342,45 +345,89 @@ def test_the_restored_database_is_a_standalone_sound_file(
         assert not any(m.name.endswith(("-wal", "-shm")) for m in tar)
 
 
+def _command(instructions: str, program: str) -> list[str]:
+    line = next(line for line in instructions.splitlines() if line.strip().startswith(program))
+    return shlex.split(line)
+
+
+@pytest.fixture()
+def restored_postgresql() -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the test database, dropped afterwards."""
+    base = make_url(postgresql_url() or "")
+    name = f"{base.database}_restored"
+    admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.mark.skipif(postgresql_url() is None, reason="PostgreSQL: set PORTAL_TEST_DATABASE_URL")
-def test_on_postgresql_the_backup_explains_pg_dump_and_carries_the_files(
-    app: Flask, scratch_url: str, tmp_path: Path
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="no pg_dump on this machine")
+def test_on_postgresql_the_printed_pg_dump_path_and_the_files_round_trip_during_submissions(
+    app: Flask, restored_postgresql: str, tmp_path: Path
 ) -> None:
     site = create_app({**app.config, "UPLOAD_DIR": str(tmp_path / "pg-uploads")})
     period = make_period(site)
     sha = _add_pdf(site, period, "notice")
     traffic = Traffic(site, period.slug)
     threads = [threading.Thread(target=traffic.submitter, args=(n,)) for n in range(3)]
+    threads.append(threading.Thread(target=traffic.moderator))
     for thread in threads:
         thread.start()
+    archive = tmp_path / "pg.tar.gz"
     try:
-        _wait(lambda: traffic.acks() >= 6)
-        archive = tmp_path / "pg.tar.gz"
+        _wait(lambda: traffic.acks() >= 6 and traffic.published >= 2)
+        with db_session(site) as session:
+            audit_rows = {(e.id, e.action.value, e.subject_id)
+                          for e in session.scalars(select(AuditEvent))}
+        with traffic.lock:
+            before = list(traffic.acknowledged)
+        # What the command tells an operator to run, run as told: the dump first, then the files.
+        told = backups.postgresql_instructions(site.config["DATABASE_URL"])
+        subprocess.run(_command(told, "pg_dump"), cwd=tmp_path, check=True, timeout=300)
         result = site.test_cli_runner().invoke(args=["backup", "-o", str(archive)])
+        _wait(lambda: traffic.acks() >= len(before) + 4)
     finally:
         traffic.stop.set()
         for thread in threads:
             thread.join(timeout=120)
     assert traffic.errors == []
     assert result.exit_code == 0, result.output
-    assert "pg_dump --format=custom" in result.output and "pg_restore" in result.output
-    assert "postgresql://" in result.output and "+psycopg" not in result.output
+    assert told in result.output
+    assert "pg_dump --format=custom" in told and "+psycopg" not in told
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
         assert not any(name.startswith("database/") for name in tar.getnames())
     assert manifest["database"]["included"] is False
     assert manifest["database"]["engine"] == "postgresql"
-    assert manifest["database"]["rows_at_backup"]["submissions"] >= 6
+    assert manifest["database"]["rows_at_backup"]["submissions"] >= len(before)
     assert [e["path"] for e in manifest["files"]] == [f"uploads/periods/{sha}.pdf"]
 
-    # The files go back into an empty instance (a new schema, a new folder).
-    target = _instance(tmp_path / "pg-restored", scratch_url, migrate=False)
+    # A new instance: the database through the printed pg_restore, the files through restore.
+    subprocess.run(_command(backups.postgresql_instructions(restored_postgresql), "pg_restore"),
+                   cwd=tmp_path, check=True, timeout=300)
+    target = _instance(tmp_path / "pg-restored", restored_postgresql, migrate=False)
     restored = target.test_cli_runner().invoke(args=["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
     assert "pg_restore" in restored.output
-    assert (Path(target.config["UPLOAD_DIR"]) / "periods" / f"{sha}.pdf").read_bytes() == PDF
-    # The site's own database holds comments: refused there.
-    again = site.test_cli_runner().invoke(args=["restore", str(archive)])
-    assert again.exit_code != 0 and "not empty" in again.output
-    target.extensions["portal_engine"].dispose()
-    site.extensions["portal_engine"].dispose()
+    copy = Path(target.config["UPLOAD_DIR"]) / "periods" / f"{sha}.pdf"
+    assert copy.read_bytes() == PDF
+    # Files never go over files.
+    again = target.test_cli_runner().invoke(args=["restore", str(archive)])
+    assert again.exit_code != 0 and "already holds 1 file" in again.output
+    with db_session(target) as session:
+        stored = dict(session.execute(select(Submission.tracking_number, Submission.body)).all())
+        restored_audit = {(e.id, e.action.value, e.subject_id)
+                          for e in session.scalars(select(AuditEvent))}
+    assert all(stored.get(tracking) == text for _w, tracking, text in before)
+    assert audit_rows <= restored_audit
+    print(f"\npg_dump/pg_restore: {len(before)} comments acknowledged before the dump, "
+          f"{len(stored)} restored, {len(restored_audit)} audit rows")
+    for made in (target, site):
+        made.extensions["portal_engine"].dispose()

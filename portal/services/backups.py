@@ -350,11 +350,14 @@ def _files_in(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
-def check_empty(target: Target) -> None:
-    """Refuse an instance that already holds comments, accounts or files."""
-    filled = _rows_in_sqlite(target.sqlite_path) if target.is_sqlite else _rows_in_server(
-        target.database_url
-    )
+def check_empty(target: Target, *, database: bool = True) -> None:
+    """Refuse an instance that already holds comments, accounts or files (with database=False,
+    files only: a PostgreSQL database comes back through pg_restore, before the files)."""
+    filled = []
+    if database:
+        filled = _rows_in_sqlite(target.sqlite_path) if target.is_sqlite else _rows_in_server(
+            target.database_url
+        )
     if filled:
         raise BackupError(
             "This instance is not empty (rows in: " + ", ".join(sorted(filled)) + "). A backup "
@@ -372,10 +375,12 @@ def check_empty(target: Target) -> None:
 def restore_backup(archive: Path, database_url: str, upload_dir: Path) -> dict[str, Any]:
     """Restore a verified archive into an empty instance; returns its manifest.
 
-    The site must be stopped. Nothing is changed unless the whole archive checks out.
+    The site must be stopped. Nothing is changed unless the whole archive checks out. An archive
+    without a database (made on PostgreSQL) brings back the files only, into an empty upload
+    folder, whatever the database holds (pg_restore has brought it back).
     """
     target = Target(database_url, Path(upload_dir))
-    check_empty(target)
+    check_empty(target, database=target.is_sqlite)
     # Unpacked beside the database (or the upload folder): the same file system, and room for
     # as much as the backup holds.
     workdir = target.sqlite_path.parent if target.is_sqlite else target.upload_dir.parent
@@ -387,7 +392,8 @@ def restore_backup(archive: Path, database_url: str, upload_dir: Path) -> dict[s
                 "This backup holds an embedded SQLite database, but this instance uses "
                 f"{target.url.get_backend_name()}. Restore it into a SQLite instance."
             )
-        check_empty(target)  # again, just before anything moves
+        # Again, just before anything moves; the database only if the archive brings one.
+        check_empty(target, database=bool(database.get("included")))
         uploads = staging / UPLOADS
         placed = False
         try:
