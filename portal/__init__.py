@@ -25,9 +25,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import api, cli, db, errors, i18n, security
+    from portal import api, cli, db, errors, i18n, metrics, observability, security
     from portal.extensions import csrf, limiter, login_manager
 
+    # First, so every request has its id before anything else can refuse it.
+    observability.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
@@ -53,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(planning_bp)
     app.register_blueprint(admin_bp)
     api.init_app(app)
+    metrics.init_app(app)
 
     # Comments are checked for campaigns in the request that stores them
     # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a

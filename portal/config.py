@@ -81,6 +81,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Open-data API, per client address: every request, and whole-period downloads.
         "RATELIMIT_API": os.environ.get("PORTAL_RATELIMIT_API", "300 per minute"),
         "RATELIMIT_API_DOWNLOAD": os.environ.get("PORTAL_RATELIMIT_API_DOWNLOAD", "30 per hour"),
+        # One JSON line per request: "stderr" (written by the portal) or "none" (the deployer
+        # routes the `portal.requests` logger).
+        "REQUEST_LOG": os.environ.get("PORTAL_REQUEST_LOG", "stderr"),
+        # Bearer token that opens /metrics; without it /metrics answers 404.
+        "METRICS_TOKEN": os.environ.get("PORTAL_METRICS_TOKEN") or None,
     }
     config.update(overrides)
     return config
