@@ -175,3 +175,23 @@ def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> Comm
             "Spanish, whatever the page language."
         )
     return form
+
+
+class FollowForm(PortalForm):
+    """Follow a pillar or a period: an address and the language of the messages."""
+
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We send a link to confirm first. Every message has a link to stop."),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Email(message=_l("Enter an email address like name@example.org."),
+                  check_deliverability=False),
+            Length(max=320, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    language = SelectField(
+        _l("Language of the messages"),
+        choices=select_choices(Language.choices(Language.EN, Language.ES)),
+        validators=[InputRequired(message=_l("Choose a language."))],
+    )
