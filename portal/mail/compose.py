@@ -106,7 +106,6 @@ def compose(session: Session, message: OutboxMessage) -> EmailMessage:
     email["To"] = ascii_domain(message.recipient)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = message_id(message.id)
-    email["Content-Language"] = lang
     email["Auto-Submitted"] = "auto-generated"
     email["X-Portal-Outbox-Id"] = str(message.id)
     if unsubscribe:
@@ -114,6 +113,7 @@ def compose(session: Session, message: OutboxMessage) -> EmailMessage:
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(text)
     email.add_alternative(html, subtype="html")
+    email["Content-Language"] = lang  # after the content, which replaces Content-* headers
     return email
 
 
