@@ -286,3 +286,73 @@ def test_a_decision_undone_before_sending_is_not_sent(mail_app: Flask,
     assert result.sent == 1 and result.cancelled == 1
     assert [r.state for r in rows(mail_app)] == [OutboxState.SENT, OutboxState.CANCELLED]
 
+
+
+def test_a_campaign_decision_writes_one_decision_per_member(mail_app: Flask) -> None:
+    from portal.models import Campaign
+    from portal.services import campaign_decisions
+    from tests.test_campaigns import campaign_id_of, copies, store
+
+    period = make_period(mail_app)
+    ids = store(mail_app, period, copies("es-border")[:8])
+    cid = campaign_id_of(mail_app, ids[0])
+    assert cid is not None
+    with mail_app.app_context(), write_session() as session:
+        campaign = session.get(Campaign, cid)
+        assert campaign is not None
+        result = campaign_decisions.decide(session, campaign, "reject", audit.CLI,
+                                           reason="duplicate")
+    decided = [r.submission_id for r in rows(mail_app) if r.kind is MessageKind.DECISION]
+    assert result.decided > 0 and len(decided) == result.decided == len(set(decided))
+    with db_session(mail_app) as session:
+        rejected = set(session.scalars(select(Submission.id).where(
+            Submission.status == "rejected")))
+    assert set(decided) == rejected
+
+
+def _task_stores(tmp: Path) -> list[str]:
+    import os
+
+    stores = ["memory://", f"sqlite:///{tmp / 'tasks.sqlite3'}"]
+    if os.environ.get("PORTAL_TEST_DATABASE_URL"):
+        stores.append(os.environ["PORTAL_TEST_DATABASE_URL"])
+    if os.environ.get("PORTAL_TEST_REDIS_URL"):
+        stores.append(os.environ["PORTAL_TEST_REDIS_URL"])
+    return stores
+
+
+def test_each_task_store_carries_the_drain_to_a_worker(
+        db_url: str, smtp: SmtpServer, tmp_path: Path) -> None:
+    for n, store in enumerate(_task_stores(tmp_path)):
+        app = create_app(settings(db_url, smtp.url, TASKS_URL=store))
+        try:
+            if n == 0:
+                period = make_period(app)
+            app.extensions["portal_tasks"].huey.flush()
+            with consumer_thread(app):
+                add_submission(app, period, email=f"store{n}@example.org")
+                wait_for(lambda n=n: len(smtp.mailbox.received()) == n + 1, store)
+        finally:
+            app.extensions["portal_tasks"].huey.flush()
+            app.extensions["portal_engine"].dispose()
+    assert [m["To"] for m in smtp.mailbox.received()] == [
+        f"store{n}@example.org" for n in range(len(_task_stores(tmp_path)))]
+
+
+def test_follow_requests_are_rate_limited(db_url: str, smtp: SmtpServer) -> None:
+    app = create_app(settings(db_url, smtp.url, RATELIMIT_ENABLED=True,
+                              RATELIMIT_FOLLOW="2 per hour",
+                              RATELIMIT_KEY_PREFIX=f"follow-{free_port()}"))
+    try:
+        period = make_period(app)
+        client = app.test_client()
+        url = f"/en/periods/{period.slug}/follow"
+        codes = []
+        for n in range(3):
+            html = client.get(url).get_data(as_text=True)
+            codes.append(client.post(url, data={"csrf_token": csrf_from(html),
+                                                "email": f"f{n}@example.org",
+                                                "language": "en"}).status_code)
+        assert codes == [303, 303, 429]
+    finally:
+        app.extensions["portal_engine"].dispose()
