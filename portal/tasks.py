@@ -84,6 +84,11 @@ class Tasks:
         self.announce_moments = huey.periodic_task(
             crontab(minute="*/10"), name="followers.moments")(in_app(_announce_moments))
 
+        @huey.on_shutdown(name="portal.close-storage")
+        def close_storage() -> None:
+            # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
+            huey.storage.close()
+
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
         periodic drain will find the rows)."""

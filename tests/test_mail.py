@@ -334,6 +334,7 @@ def test_each_task_store_carries_the_drain_to_a_worker(
                 wait_for(lambda n=n: len(smtp.mailbox.received()) == n + 1, store)
         finally:
             app.extensions["portal_tasks"].huey.flush()
+            app.extensions["portal_tasks"].huey.storage.close()
             app.extensions["portal_engine"].dispose()
     assert [m["To"] for m in smtp.mailbox.received()] == [
         f"store{n}@example.org" for n in range(len(_task_stores(tmp_path)))]
