@@ -177,6 +177,8 @@ def test_follow_form_errors_are_translated_and_keep_the_text(mail_app: Flask) ->
     html = response.get_data(as_text=True)
     assert "Escriba un correo electrónico como nombre@ejemplo.org." in html
     assert 'value="no es un correo"' in html
+    wrong = ask_to_follow(client, "es", period, "ana@example.org", "fr")
+    assert wrong.status_code == 422 and "Elija un idioma." in wrong.get_data(as_text=True)
     assert followers(mail_app) == []
 
 

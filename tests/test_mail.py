@@ -285,6 +285,17 @@ def test_a_decision_undone_before_sending_is_not_sent(mail_app: Flask,
         result = delivery.deliver_due()
     assert result.sent == 1 and result.cancelled == 1
     assert [r.state for r in rows(mail_app)] == [OutboxState.SENT, OutboxState.CANCELLED]
+    # Returned and published again before anything went out: one decision message, the last.
+    with mail_app.app_context(), write_session() as session:
+        submission = session.get(Submission, sid)
+        assert isinstance(submission, Submission)
+        moderation.publish(session, submission, audit.CLI)
+        moderation.return_to_queue(session, submission, audit.CLI, "wrong theme")
+        moderation.publish(session, submission, audit.CLI)
+    with mail_app.app_context():
+        result = delivery.deliver_due()
+    assert (result.sent, result.cancelled) == (1, 1)
+    assert [r.state for r in rows(mail_app)][2:] == [OutboxState.CANCELLED, OutboxState.SENT]
 
 
 

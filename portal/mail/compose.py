@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.i18n import format_local
@@ -172,6 +173,10 @@ def _about_comment(session: Session, message: OutboxMessage,
     status = Status.parse(message.data.get("status"))
     if status is None or submission.status is not status:
         raise Unwanted("the decision was undone before the message went out")
+    if session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.submission_id == submission.id,
+            OutboxMessage.kind == MessageKind.DECISION, OutboxMessage.id > message.id)):
+        raise Unwanted("a later decision on the same comment replaces it")
     context["status"] = status
     if status is Status.PUBLISHED:
         context["comment_url"] = url_for("public.published_comment", tracking=tracking,

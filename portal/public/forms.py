@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -193,5 +194,7 @@ class FollowForm(PortalForm):
     language = SelectField(
         _l("Language of the messages"),
         choices=select_choices(Language.choices(Language.EN, Language.ES)),
-        validators=[InputRequired(message=_l("Choose a language."))],
+        # Not InputRequired: a select that always has a choice needs no "required" attribute.
+        validate_choice=False,
+        validators=[AnyOf([Language.EN, Language.ES], message=_l("Choose a language."))],
     )
