@@ -1,4 +1,4 @@
-# make run  — a local site on http://127.0.0.1:5000 (SQLite file under instance/)
+# make run  — a local site on http://127.0.0.1:5000 and its task worker (SQLite under instance/)
 # make test — the test suite (SQLite; set PORTAL_TEST_DATABASE_URL for PostgreSQL)
 PYTHON ?= python3
 VENV ?= .venv
@@ -23,10 +23,16 @@ compile: install
 # confirmed themes, 5% rejected) so every page has something to show; `make run DEMO=0` adds none.
 DEMO ?= 300
 
+PORT ?= 5000
+
+# The site and a task worker (mail, scheduled notices) together; Ctrl-C stops both.
 run: compile
 	PORTAL_ENV=development $(FLASK) db upgrade
 	PORTAL_ENV=development $(FLASK) seed --demo $(DEMO) --publish-share 0.4 --if-empty
-	PORTAL_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	PORTAL_ENV=development PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)} bash -c '\
+		$(FLASK) worker & worker=$$!; \
+		trap "kill -INT $$worker 2>/dev/null; wait $$worker" EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 test: compile node-deps
 	$(BIN)/pytest -q

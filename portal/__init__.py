@@ -25,12 +25,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import api, cli, db, errors, i18n, metrics, observability, security
+    from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks
     from portal.extensions import csrf, limiter, login_manager
 
     # First, so every request has its id before anything else can refuse it.
     observability.init_app(app)
     db.init_app(app)
+    tasks.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.moderation import campaigns as _campaign_pages  # noqa: F401 - adds its routes
     from portal.moderation.routes import bp as moderation_bp
     from portal.planning.routes import bp as planning_bp
+    from portal.public import following as _following_pages  # noqa: F401 - adds its routes
     from portal.public.routes import bp as public_bp
     from portal.public.routes import root_bp
 

@@ -33,6 +33,16 @@ def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
 
 
+def default_tasks_url(database_url: str) -> str:
+    """The task queue's embedded store: a SQLite file beside the SQLite database, or in the
+    instance folder when the database is elsewhere."""
+    if database_url.startswith("sqlite:///") and ":memory:" not in database_url:
+        folder = Path(database_url.removeprefix("sqlite:///")).parent
+    else:
+        folder = INSTANCE_DIR
+    return f"sqlite:///{folder / 'tasks.sqlite3'}"
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = dict(overrides or {})
     env = os.environ.get("PORTAL_ENV", "production")
@@ -49,9 +59,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             )
         secret = DEV_SECRET
 
+    database_url = (overrides.get("DATABASE_URL") or os.environ.get("PORTAL_DATABASE_URL")
+                    or default_database_url())
     config: dict[str, Any] = {
         "SECRET_KEY": secret,
-        "DATABASE_URL": os.environ.get("PORTAL_DATABASE_URL") or default_database_url(),
+        "DATABASE_URL": database_url,
         # A comment may take an afternoon to write; the CSRF token lives as long as the
         # browser session instead of Flask-WTF's one-hour default.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -86,6 +98,29 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REQUEST_LOG": os.environ.get("PORTAL_REQUEST_LOG", "stderr"),
         # Bearer token that opens /metrics; without it /metrics answers 404.
         "METRICS_TOKEN": os.environ.get("PORTAL_METRICS_TOKEN") or None,
+        # Background work (portal/tasks.py): sqlite:///FILE, redis://..., postgresql://...,
+        # memory:// (this process only) or immediate:// (run at once, for tests).
+        "TASKS_URL": os.environ.get("PORTAL_TASKS_URL") or default_tasks_url(database_url),
+        # Mail (portal/mail/): smtp://user:pass@host:port, smtps:// for SSL, ?starttls=1.
+        # Without it, development and tests write .eml files under MAIL_DIR.
+        "SMTP_URL": os.environ.get("PORTAL_SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("PORTAL_MAIL_FROM", "HLED consultation <noreply@localhost>"),
+        "MAIL_DIR": os.environ.get("PORTAL_MAIL_DIR") or str(INSTANCE_DIR / "mail"),
+        "MAIL_DEV_FILES": development or testing,
+        # Links in messages point here (no request to take the host from in a worker).
+        "BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The outbox: how long a worker holds a message, the first retry delay (doubling after
+        # each failure, at most six hours) and how many attempts before giving up.
+        "OUTBOX_LEASE_SECONDS": float(os.environ.get("PORTAL_OUTBOX_LEASE_SECONDS", "300")),
+        "OUTBOX_RETRY_SECONDS": float(os.environ.get("PORTAL_OUTBOX_RETRY_SECONDS", "60")),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("PORTAL_OUTBOX_MAX_ATTEMPTS", "10")),
+        # Following a pillar or a period: how long a confirmation link and an unsubscribe
+        # link stay valid, and how many follow requests a client address may send.
+        "FOLLOW_CONFIRM_MAX_AGE": int(os.environ.get("PORTAL_FOLLOW_CONFIRM_MAX_AGE",
+                                                     str(7 * 24 * 3600))),
+        "UNSUBSCRIBE_MAX_AGE": int(os.environ.get("PORTAL_UNSUBSCRIBE_MAX_AGE",
+                                                  str(2 * 365 * 24 * 3600))),
+        "RATELIMIT_FOLLOW": os.environ.get("PORTAL_RATELIMIT_FOLLOW", "10 per hour"),
     }
     config.update(overrides)
     return config

@@ -138,7 +138,8 @@ def empty_database(migrated_database: str, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture()
-def app(db_url: str) -> Iterator[Flask]:
+def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    db_dir = tmp_path
     app = create_app(
         {
             "TESTING": True,
@@ -147,6 +148,10 @@ def app(db_url: str) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             # Tests fill forms at machine speed; tests/test_bot_timing.py sets its own minimum.
             "FORM_MIN_SECONDS": 0,
+            # Tasks are queued in this process and not run: tests of the queue and of mail
+            # (tests/test_mail.py) run a worker of their own.
+            "TASKS_URL": "memory://",
+            "MAIL_DIR": str(db_dir / "mail"),
         }
     )
     yield app

@@ -105,6 +105,9 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("admin.home", "GET"): Route(ADMIN_ONLY, 200, "3 comments awaiting review."),
     ("admin.periods_list", "GET"): Route(COORDINATOR, 200, "New comment period"),
+    ("admin.outbox_list", "GET"): Route(ADMIN_ONLY, 200, "Every email the portal sends"),
+    # Nothing selected: nothing changes, back to the list.
+    ("admin.outbox_retry", "POST"): Route(ADMIN_ONLY, 303, "/admin/outbox"),
     ("admin.period_new", "GET"): Route(COORDINATOR, 200, "Create the comment period"),
     ("admin.period_new", "POST"): Route(COORDINATOR, 422, "Enter the title in English."),
     ("admin.period_manage", "GET"): Route(COORDINATOR, 200, "Extend the deadline"),

@@ -1,4 +1,4 @@
-"""Administrators' pages: a home that links every staff area."""
+"""Administrators' pages: a home that links every staff area, the periods and the outbox."""
 
 from __future__ import annotations
 
@@ -19,4 +19,5 @@ def home() -> str:
 
 
 # The period pages live in the same blueprint, in a module of their own.
+from portal.admin import outbox as _outbox  # noqa: E402,F401
 from portal.admin import periods as _periods  # noqa: E402,F401

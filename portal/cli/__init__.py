@@ -1,5 +1,5 @@
 """Command-line tools, one module per command group: `flask --app portal db|seed|users|export|
-themes|periods|campaigns|translate|backup|restore ...`."""
+themes|periods|campaigns|worker|outbox|translate|backup|restore ...`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from portal.cli import (
     themes,
     translate,
     users,
+    worker,
 )
 from portal.cli.database import alembic_config
 
@@ -32,3 +33,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(campaigns.group)
     app.cli.add_command(backups.backup_command)
     app.cli.add_command(backups.restore_command)
+    app.cli.add_command(worker.worker_command)
+    app.cli.add_command(worker.group)

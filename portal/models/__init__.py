@@ -14,6 +14,7 @@ from portal.models.consultation import (
 )
 from portal.models.documents import DocumentKind, PeriodDocument
 from portal.models.labels import LabeledEnum
+from portal.models.outbox import Follower, MessageKind, NoticeKind, OutboxMessage, OutboxState
 from portal.models.outcome import OutcomeRevision
 from portal.models.staff import AuditAction, AuditEvent, Role, User
 from portal.models.submission import (
@@ -31,6 +32,11 @@ from portal.models.submission import (
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "Follower",
+    "MessageKind",
+    "NoticeKind",
+    "OutboxMessage",
+    "OutboxState",
     "Answer",
     "Docket",
     "DocumentKind",

@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -175,3 +176,25 @@ def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> Comm
             "Spanish, whatever the page language."
         )
     return form
+
+
+class FollowForm(PortalForm):
+    """Follow a pillar or a period: an address and the language of the messages."""
+
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We send a link to confirm first. Every message has a link to stop."),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Email(message=_l("Enter an email address like name@example.org."),
+                  check_deliverability=False),
+            Length(max=320, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    language = SelectField(
+        _l("Language of the messages"),
+        choices=select_choices(Language.choices(Language.EN, Language.ES)),
+        # Not InputRequired: a select that always has a choice needs no "required" attribute.
+        validate_choice=False,
+        validators=[AnyOf([Language.EN, Language.ES], message=_l("Choose a language."))],
+    )

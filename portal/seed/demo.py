@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from portal.models import CommentPeriod, PeriodState, Submission, Theme
 from portal.models.types import utcnow
 from portal.seed.corpus import Comment, Generator
-from portal.services import audit, moderation, themes
+from portal.services import audit, moderation, outbox, themes
 from portal.services.submissions import SubmissionInput, submit
 
 DEMO_WORDS = (40, 200)
@@ -140,24 +140,26 @@ def add_demo(
         count * reject_share)
     decisions = (decisions + ["pending"] * count)[:count]
     rng.shuffle(decisions)
-    for i, comment in enumerate(generator.comments(count, pillars)):
-        period = periods[comment.pillar]
-        received = period.opens_at + (now - period.opens_at) * instants[i]
-        reason = note = None
-        if decisions[i] == "reject":
-            comment, reason, note = _rejectable(comment, rng)
-        stored = submit(session, period, _as_input(comment, rng), ui_language=comment.language,
-                        now=received)
-        progress.added += 1
-        decided = min(now, received + timedelta(hours=rng.uniform(1, 72)))
-        if reason is not None:
-            moderation.reject(session, stored, audit.CLI, reason, note or "", now=decided)
-            progress.rejected += 1
-        elif decisions[i] == "publish":
-            _publish(session, stored, [theme_ids[c] for c in comment.themes], decided)
-            progress.published += 1
-        if progress.added % batch == 0 or progress.added == count:
-            yield progress
+    # Demo comments write no receipt or decision message: nobody waits for them.
+    with outbox.muted(session):
+        for i, comment in enumerate(generator.comments(count, pillars)):
+            period = periods[comment.pillar]
+            received = period.opens_at + (now - period.opens_at) * instants[i]
+            reason = note = None
+            if decisions[i] == "reject":
+                comment, reason, note = _rejectable(comment, rng)
+            stored = submit(session, period, _as_input(comment, rng), ui_language=comment.language,
+                            now=received)
+            progress.added += 1
+            decided = min(now, received + timedelta(hours=rng.uniform(1, 72)))
+            if reason is not None:
+                moderation.reject(session, stored, audit.CLI, reason, note or "", now=decided)
+                progress.rejected += 1
+            elif decisions[i] == "publish":
+                _publish(session, stored, [theme_ids[c] for c in comment.themes], decided)
+                progress.published += 1
+            if progress.added % batch == 0 or progress.added == count:
+                yield progress
 
 
 def _publish(session: Session, submission: Submission, intended: list[int],

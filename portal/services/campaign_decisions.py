@@ -30,7 +30,7 @@ from portal.models import (
     SubmissionTheme,
 )
 from portal.models.types import utcnow
-from portal.services import audit, moderation, search, themes
+from portal.services import audit, moderation, outbox, search, themes
 from portal.services.moderation import ConflictError, InvalidDecisionError
 
 # A personal sentence or a reworded paragraph: enough of its own for a person to read first.
@@ -185,6 +185,7 @@ def _decide_many(session: Session, campaign: Campaign, ids: Sequence[int], actor
     audit.record_many(session, actor, AuditAction.SUBMISSION_PUBLISH if status is
                       Status.PUBLISHED else AuditAction.SUBMISSION_REJECT, "submission",
                       decided, before={"status": Status.PENDING}, after=after)
+    outbox.decisions_of(session, decided, status)
     return decided
 
 

@@ -1,12 +1,14 @@
 """What happened to a consultation that people outside the staff may want to hear about.
 
 Services call these functions at the moment something happens, inside the transaction that did
-it. Today they only record the event on the session (`emitted(session)` reads them back, for
-tests and for whoever wires notifications): sending mail to the followers of a pillar or a period
-is one call added in each function, for instance writing an outbox row in the same transaction.
+it. Each records the event on the session (`emitted(session)` reads them back) and writes one
+outbox row per confirmed follower of the period or its pillar (services/following.py), in the
+same transaction, so that followers hear of exactly what was committed. A new event is one more
+function here and one more NoticeKind (with its sentence in templates/mail/notice.*).
 
 Two events are not actions but moments: a period opens, and a period closes in three days. A
-scheduled task finds them with `periods_opening` and `periods_closing`.
+scheduled task (portal/tasks.py, `following.announce_moments`) finds them with
+`periods_opening` and `periods_closing`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import CommentPeriod, OutcomeRevision
+from portal.models import CommentPeriod, NoticeKind, OutcomeRevision
+from portal.services import following
 
 _KEY = "portal_events"
 
@@ -30,8 +33,11 @@ class Event:
     data: dict[str, object] = field(default_factory=dict)
 
 
-def _emit(session: Session, event: Event) -> None:
+def _emit(session: Session, event: Event, period: CommentPeriod) -> None:
     session.info.setdefault(_KEY, []).append(event)
+    kind = NoticeKind.parse(event.kind)
+    if kind is not None:
+        following.notify(session, kind, period, event.data)
 
 
 def emitted(session: Session) -> list[Event]:
@@ -41,26 +47,26 @@ def emitted(session: Session) -> list[Event]:
 
 def period_scheduled(session: Session, period: CommentPeriod) -> None:
     """A new period was created; it opens at period.opens_at."""
-    _emit(session, Event("period.scheduled", period.id, {"opens_at": period.opens_at}))
+    _emit(session, Event("period.scheduled", period.id, {"opens_at": period.opens_at}), period)
 
 
 def period_extended(session: Session, period: CommentPeriod, old_close: datetime) -> None:
     _emit(session, Event("period.extended", period.id,
-                         {"old_closes_at": old_close, "closes_at": period.closes_at}))
+                         {"old_closes_at": old_close, "closes_at": period.closes_at}), period)
 
 
 def period_closed_early(session: Session, period: CommentPeriod, old_close: datetime) -> None:
     _emit(session, Event("period.closed_early", period.id,
-                         {"old_closes_at": old_close, "closes_at": period.closes_at}))
+                         {"old_closes_at": old_close, "closes_at": period.closes_at}), period)
 
 
 def period_reopened(session: Session, period: CommentPeriod, old_close: datetime) -> None:
     _emit(session, Event("period.reopened", period.id,
-                         {"old_closes_at": old_close, "closes_at": period.closes_at}))
+                         {"old_closes_at": old_close, "closes_at": period.closes_at}), period)
 
 
 def outcome_published(session: Session, period: CommentPeriod, revision: OutcomeRevision) -> None:
-    _emit(session, Event("outcome.published", period.id, {"revision_id": revision.id}))
+    _emit(session, Event("outcome.published", period.id, {"revision_id": revision.id}), period)
 
 
 def periods_opening(session: Session, after: datetime, until: datetime) -> list[CommentPeriod]:

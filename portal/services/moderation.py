@@ -27,7 +27,7 @@ from portal.models import (
     SubmitterType,
 )
 from portal.models.types import utcnow
-from portal.services import audit, search, themes
+from portal.services import audit, outbox, search, themes
 
 PAGE_SIZE = 50
 MAX_BULK = 500
@@ -218,6 +218,7 @@ def _decide(
               else AuditAction.SUBMISSION_REJECT)
     audit.record(session, actor, action, "submission", submission.id,
                  before=before, after=_snapshot(submission))
+    outbox.decision(session, submission)
 
 
 def publish(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal import sanitize
 from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Submission
 from portal.models.types import utcnow
-from portal.services import campaigns, language, themes
+from portal.services import campaigns, language, outbox, themes
 from portal.text.folding import fold
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
@@ -192,6 +192,9 @@ def submit(
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
     session.flush()
+    # Its receipt by email, sent once this transaction commits; written before the campaign
+    # check, which may decide the comment at once, so that the receipt comes first.
+    outbox.receipt(session, submission)
     themes.suggest(session, submission, period.pillar_id)
     campaigns.check_after_submit(session, submission)
     return submission

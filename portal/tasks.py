@@ -1,0 +1,159 @@
+"""Background work on Huey: the queue is made from the app's settings, each task runs in an app
+context and wraps a service.
+
+`PORTAL_TASKS_URL` picks the store: a SQLite file (the default, beside the database), Redis or
+PostgreSQL for several machines, `memory://` for one process, `immediate://` to run each task at
+once where it is enqueued (tests that are not about the queue). `flask --app portal worker`
+runs the consumer.
+
+Work is enqueued only after the transaction that caused it commits: a service that writes an
+outbox row marks its session (`outbox.wrote`), and the session's `after_commit` hook enqueues
+one drain. If that enqueue is lost (the store was down, the process died), the periodic drain
+finds the row a minute later: nothing depends on the enqueue.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from portal.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "portal"
+# Set while a follow-up drain is scheduled, so failures do not multiply the scheduled drains.
+FOLLOW_UP_KEY = "outbox.follow-up"
+# A drain looks this far ahead for rows that become due (retries, expired leases); later ones
+# are left to the periodic drain.
+FOLLOW_UP_HORIZON = timedelta(minutes=10)
+
+R = TypeVar("R")
+
+
+def make_huey(url: str) -> Huey:
+    """The Huey instance for a tasks URL."""
+    if url == "memory://":
+        return MemoryHuey(QUEUE_NAME)
+    if url == "immediate://":
+        return MemoryHuey(QUEUE_NAME, immediate=True)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(QUEUE_NAME, filename=str(path))
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(QUEUE_NAME, url=url)
+    if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        return PostgresHuey(QUEUE_NAME, dsn=dsn)
+    raise ConfigError(
+        f"PORTAL_TASKS_URL {url!r} is not understood: use sqlite:///FILE, redis://HOST:PORT/DB, "
+        "postgresql://..., memory:// or immediate://"
+    )
+
+
+class Tasks:
+    """The queue of one app and its tasks, each run inside that app's context."""
+
+    def __init__(self, app: Flask, huey: Huey) -> None:
+        self.app = app
+        self.huey = huey
+
+        def in_app(func: Callable[..., R]) -> Callable[..., R]:
+            @functools.wraps(func)
+            def run(*args: Any, **kwargs: Any) -> R:
+                with app.app_context():
+                    return func(*args, **kwargs)
+            return run
+
+        self.drain_outbox = huey.task(name="outbox.drain")(in_app(_drain_outbox))
+        self.follow_up = huey.task(name="outbox.drain.follow-up")(in_app(_follow_up))
+        # Whatever a lost enqueue or a dead worker left behind.
+        self.drain_periodically = huey.periodic_task(
+            crontab(minute="*"), name="outbox.drain.periodic")(in_app(_drain_periodically))
+        self.announce_moments = huey.periodic_task(
+            crontab(minute="*/10"), name="followers.moments")(in_app(_announce_moments))
+
+        @huey.on_shutdown(name="portal.close-storage")
+        def close_storage() -> None:
+            # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
+            huey.storage.close()
+
+    def enqueue_drain(self) -> None:
+        """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
+        periodic drain will find the rows)."""
+        try:
+            self.drain_outbox()
+        except Exception:
+            log.exception("could not enqueue the outbox drain; the periodic drain will send")
+
+
+def tasks() -> Tasks:
+    """The current app's tasks."""
+    found: Tasks = current_app.extensions["portal_tasks"]
+    return found
+
+
+def init_app(app: Flask) -> None:
+    queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
+    app.extensions["portal_tasks"] = queue
+
+    from portal.services import outbox
+
+    def after_commit(session: Session) -> None:
+        if outbox.take_written_flag(session):
+            queue.enqueue_drain()
+
+    def after_rollback(session: Session) -> None:
+        outbox.take_written_flag(session)
+
+    maker = app.extensions["portal_sessionmaker"]
+    event.listen(maker, "after_commit", after_commit)
+    event.listen(maker, "after_soft_rollback", lambda session, _tx: after_rollback(session))
+
+
+def _drain_outbox() -> int:
+    from portal.mail import delivery
+
+    result = delivery.deliver_due()
+    _schedule_follow_up(result.next_due_in)
+    return result.sent
+
+
+def _drain_periodically() -> int:
+    # A follow-up that a killed worker never ran would otherwise block new ones.
+    tasks().huey.get(FOLLOW_UP_KEY)
+    return _drain_outbox()
+
+
+def _schedule_follow_up(delay: timedelta | None) -> None:
+    """Drain again when the next row becomes due (a retry after its backoff, a lease that runs
+    out), unless a follow-up is already scheduled."""
+    queue = tasks()
+    if delay is None or delay > FOLLOW_UP_HORIZON or queue.huey.immediate:
+        return  # in immediate mode it would run at once and spin; tests drain again themselves
+    if queue.huey.put_if_empty(FOLLOW_UP_KEY, "1"):
+        queue.follow_up.schedule(delay=max(delay.total_seconds(), 0.1))
+
+
+def _follow_up() -> int:
+    tasks().huey.get(FOLLOW_UP_KEY)  # taken: the next failure may schedule another
+    return _drain_outbox()
+
+
+def _announce_moments() -> int:
+    from portal.db import write_session
+    from portal.services import following
+
+    with write_session() as session:
+        return following.announce_moments(session)
