@@ -163,11 +163,32 @@ def _comments_by_status() -> dict[str, float]:
     return {status.value: float(rows.get(status) or 0) for status in Status}
 
 
+def _outbox_by_state() -> dict[str, float]:
+    from sqlalchemy import func, select
+
+    from portal.db import get_session
+    from portal.models.outbox import OutboxMessage, OutboxState
+
+    rows = dict(get_session().execute(
+        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    return {state.value: float(rows.get(state) or 0) for state in OutboxState}
+
+
+def _tasks_waiting() -> float:
+    from portal.tasks import tasks
+
+    return float(tasks().huey.pending_count())
+
+
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Metrics()
     register_gauge(
         "portal_comments", "Comments stored, by status.", _comments_by_status, label="status"
     )
+    register_gauge("portal_outbox_messages", "Messages of the mail outbox, by state (pending "
+                   "is the backlog).", _outbox_by_state, label="state")
+    register_gauge("portal_tasks_waiting", "Tasks waiting in the task queue for a worker.",
+                   _tasks_waiting)
     from portal.extensions import csrf, limiter
 
     view = limiter.exempt(csrf.exempt(metrics_view))

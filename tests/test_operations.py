@@ -165,6 +165,12 @@ def test_metrics_count_requests_by_endpoint_and_status_and_comments_by_status(
     assert found[("portal_requests_total", missing)] == 1
     assert found[("portal_comments", frozenset({("status", "pending")}))] == 3
     assert found[("portal_comments", frozenset({("status", "published")}))] == 0
+    # Each comment wrote its receipt to the outbox: the backlog and the queue are watched too.
+    outbox = {dict(labels)["state"]: n for (name, labels), n in found.items()
+              if name == "portal_outbox_messages"}
+    assert set(outbox) == {"pending", "sent", "failed", "cancelled"}
+    assert sum(outbox.values()) == 3
+    assert found[("portal_tasks_waiting", frozenset())] >= 0
 
 
 def test_a_gauge_registered_later_is_scraped_and_a_failing_one_is_skipped(
