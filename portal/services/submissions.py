@@ -67,15 +67,25 @@ def new_tracking_number() -> str:
 
 
 _LOOK_ALIKES = str.maketrans("OIL", "011")
+# The prefix as people type it, look-alikes included (H1ED, HIED, HLED).
+_PREFIX = re.compile(r"^H[L1I]ED")
+_NOT_SYMBOL = re.compile(r"[^0-9A-Z]")
+TRACKING_SYMBOLS = 12
 
 
 def normalize_tracking_number(raw: str) -> str:
-    """Accept what a person types: any case, spaces, and the look-alike letters O, I and L."""
-    cleaned = raw.strip().upper().replace(" ", "")
+    """Accept what a person types: any case, with or without the dashes or the prefix, spaces
+    or other separators anywhere, and the look-alike letters O, I and L.
+
+    What cannot be a tracking number comes back cleaned but not reshaped, so it finds nothing.
+    """
+    cleaned = _NOT_SYMBOL.sub("", raw.upper())
+    if len(cleaned) == TRACKING_SYMBOLS + len(TRACKING_PREFIX) and _PREFIX.match(cleaned):
+        cleaned = cleaned[len(TRACKING_PREFIX):]
     cleaned = cleaned.translate(_LOOK_ALIKES)
-    if cleaned.startswith("H1ED"):
-        cleaned = "HLED" + cleaned[4:]
-    return cleaned
+    if len(cleaned) != TRACKING_SYMBOLS:
+        return cleaned
+    return f"{TRACKING_PREFIX}-{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
 
 
 def canonical_record(period_docket: str, data: SubmissionInput, received_at: datetime) -> str:

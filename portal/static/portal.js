@@ -4,6 +4,13 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // A print button only where printing can be started from the page.
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    if (typeof window.print !== "function") { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
     var out = document.getElementById(area.getAttribute("data-counter"));
     if (!out) { return; }

@@ -110,7 +110,7 @@ def test_spanish_journey_from_home_to_a_receipt_that_stays_reachable(
     assert response is not None and response.status == 200
     expect(other.locator("html")).to_have_attribute("lang", "es")
     expect(other.locator(".tracking")).to_have_text(tracking)
-    expect(other.locator("dl.receipt").first).to_contain_text("Recibido, en espera de revisión")
+    expect(other.locator("dl.receipt").first).to_contain_text("En espera de revisión")
     expect(other.get_by_text("preinspección conjunta")).to_have_count(0)
     expect(other.get_by_role("heading", level=1)).to_have_text("Acuse de recibo del comentario")
 
