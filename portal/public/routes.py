@@ -31,7 +31,7 @@ from portal.models import (
     SubmitterType,
 )
 from portal.public import timing
-from portal.public.forms import CommentForm, comment_form_for
+from portal.public.forms import MAX_ANSWER, MAX_BODY, CommentForm, comment_form_for
 from portal.services import (
     campaign_summaries,
     consultations,
@@ -143,7 +143,8 @@ def _render_form(
         return render_template(
             "public/period_not_open.html", period=period, state=state, form=form
         ), status
-    return render_template("public/comment_form.html", period=period, form=form), status
+    return render_template("public/comment_form.html", period=period, form=form,
+                           max_body=MAX_BODY, max_answer=MAX_ANSWER), status
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
@@ -212,7 +213,12 @@ def comment_form_after_csrf_error() -> ResponseReturnValue | None:
     if found is None:
         return None
     form = comment_form_for(found, current_lang(), meta={"csrf": True})
-    g.csrf_expired = True
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        # The form page set the session cookie that holds the token; a browser that sends no
+        # cookie at all refused it: saying "expired" would send them round the same loop.
+        g.cookies_refused = True
+    else:
+        g.csrf_expired = True
     return _render_form(found, form, status=400)
 
 

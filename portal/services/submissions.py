@@ -17,6 +17,7 @@ from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Subm
 from portal.models.types import utcnow
 from portal.services import campaigns, language, themes
 from portal.text.folding import fold
+from portal.text.visible import is_blank
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -58,7 +59,8 @@ class SubmissionInput:
     too_fast: bool = False
 
     def full_text(self) -> str:
-        return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)] if t.strip())
+        return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)]
+                           if not is_blank(t))
 
 
 def new_tracking_number() -> str:
@@ -169,8 +171,10 @@ def submit(
     if any(a.question_id not in asked or asked[a.question_id].position != a.position
            for a in data.answers):
         raise ValueError("an answer to a question the period does not ask")
-    if not data.full_text().strip():
+    if is_blank(data.full_text()):
         raise ValueError("neither a comment nor an answer")
+    if is_blank(data.subject):
+        raise ValueError("no subject")
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
     lang, source = language.resolve(data.declared_language, data.full_text())
     tracking = new_tracking_number()

@@ -11,24 +11,35 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Counts what was typed or pasted against the limit. The box never cuts a text (no
+  // maxlength): over the limit, the counter says by how much, and the server refuses it with
+  // the whole text kept.
   document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
     var out = document.getElementById(area.getAttribute("data-counter"));
     if (!out) { return; }
-    var max = parseInt(area.getAttribute("maxlength"), 10);
+    var max = parseInt(area.getAttribute("data-max"), 10);
     var lang = document.documentElement.lang || "en";
     var fmt = new Intl.NumberFormat(lang);
     var template = out.getAttribute("data-template");
+    var templateOver = out.getAttribute("data-template-over") || template;
     var timer = null;
     function update() {
-      var used = area.value.length;
-      out.textContent = template.replace("%(used)s", fmt.format(used)).replace("%(max)s", fmt.format(max));
-      out.classList.toggle("counter--near", used > max * 0.9);
+      // Characters as the server counts them (an emoji is one), line breaks as one.
+      var used = Array.from(area.value).length;
+      var over = used > max;
+      out.textContent = (over ? templateOver : template)
+        .replace("%(used)s", fmt.format(used))
+        .replace("%(over)s", fmt.format(used - max))
+        .replace("%(max)s", fmt.format(max));
+      out.classList.toggle("counter--near", !over && used > max * 0.9);
+      out.classList.toggle("counter--over", over);
     }
     out.hidden = false;
     update();
-    // Announce politely, not on every keystroke.
-    area.addEventListener("input", function () {
+    // Announce politely, not on every keystroke; a paste is counted at once.
+    area.addEventListener("input", function (event) {
       clearTimeout(timer);
+      if (event.inputType === "insertFromPaste") { update(); return; }
       timer = setTimeout(update, 400);
     });
   });
