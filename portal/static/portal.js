@@ -4,6 +4,30 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // "Select all" for a table of checkboxes (the moderation queue); without this file each box
+  // is ticked by hand.
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var form = all.form;
+    var name = all.getAttribute("data-select-all");
+    function boxes() { return form.querySelectorAll('input[type=checkbox][name="' + name + '"]'); }
+    function reflect() {
+      var list = boxes(), ticked = 0;
+      list.forEach(function (box) { if (box.checked) { ticked += 1; } });
+      all.checked = list.length > 0 && ticked === list.length;
+      all.indeterminate = ticked > 0 && ticked < list.length;
+    }
+    if (!form || boxes().length === 0) { return; }
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = all.checked; });
+      all.indeterminate = false;
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target !== all) { reflect(); }
+    });
+    reflect();
+  });
+
   // A print button only where printing can be started from the page.
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     if (typeof window.print !== "function") { return; }
