@@ -210,3 +210,31 @@ def test_an_empty_public_subject_is_refused_and_the_original_brings_it_back(
     assert _edit(moderator_client, sid, public_subject="Asunto", public_body="Texto.").status_code \
         == 303
     assert _get(app, sid).public_subject is None  # the same as received: nothing edited
+
+
+def test_a_campaign_named_after_an_edited_subject_takes_the_public_subject(
+    app: Flask, open_period: CommentPeriod
+) -> None:
+    from portal.models import Campaign, CampaignCheck
+    from portal.services import audit, campaign_summaries, moderation
+    from tests.conftest import write_session
+
+    letter = ("Les escribo para pedir que el diálogo ponga en el centro a las pequeñas empresas "
+              "de la frontera: hoy un camión espera entre cuatro y seis horas para cruzar.")
+    ids = [add_submission(app, open_period, subject="Llámeme al 555-0100",
+                          body=f"{letter}\n\n{name}", email=f"{name}@example.org")[0]
+           for name in ("ana", "luis")]
+    with app.app_context(), write_session() as session:
+        check = session.get(CampaignCheck, ids[0])
+        assert check is not None and check.campaign_id is not None
+        campaign = session.get(Campaign, check.campaign_id)
+        assert campaign is not None and "555-0100" in campaign.name
+        representative = session.get(Submission, campaign.representative_id)
+        assert representative is not None
+        moderation.edit_public_version(session, representative, audit.CLI,
+                                       representative.body, public_subject="Cruces ágiles")
+    publish(app, *ids)
+    with db_session(app) as session:
+        found, _ = campaign_summaries.positions(session, [open_period.id])
+    names = [part.name for position in found for part in position.campaigns]
+    assert names == ["Cruces ágiles"]

@@ -22,7 +22,8 @@ BROKEN_WORDS = """() => {
   const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     let box = node.parentElement;
-    if (box.closest(".digest, .comment-text a, textarea, select, option, .visually-hidden, [hidden]")) continue;
+    const skip = ".digest, .comment-text a, textarea, select, option, .visually-hidden, [hidden]";
+    if (box.closest(skip)) continue;
     while (getComputedStyle(box).display.startsWith("inline")) box = box.parentElement;
     const words = /[^\\s\\-–—\\/.,;:@()·]+/g;
     for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
