@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
+from wtforms import Field, SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; stubs are 3.2
+from wtforms.validators import DataRequired, StopValidation
+
+from portal.text.visible import is_blank
 
 
 def _drop_nul(value: Any) -> Any:
@@ -27,3 +30,14 @@ class PortalForm(FlaskForm):
 def select_choices(choices: list[tuple[str, Any]], prompt: Any = None) -> list[SelectChoice]:
     head = [SelectChoice("", prompt)] if prompt is not None else []
     return head + [SelectChoice(value, label) for value, label in choices]
+
+
+class VisibleRequired(DataRequired):
+    """Required, and text made only of invisible characters (zero-width spaces, no-break
+    spaces, fillers) counts as empty: what a person would see is what is required."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if isinstance(field.data, str) and is_blank(field.data):
+            field.errors[:] = []  # type: ignore[index]  # a list while validating
+            raise StopValidation(self.message or field.gettext("This field is required."))
+        super().__call__(form, field)

@@ -14,7 +14,7 @@ from portal.models import CommentPeriod
 from tests.conftest import add_submission, publish
 
 _LISTED = re.compile(r'<h2><a href="/(?:en|es)/comments/([^"]+)">')
-_OLDER = re.compile(r'<a href="([^"]+)">(?:Older comments|Comentarios anteriores)</a>')
+_OLDER = re.compile(r'<a href="([^"]+)"[^>]*>(?:Older comments|Comentarios anteriores)</a>')
 
 
 @pytest.fixture()

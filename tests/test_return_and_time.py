@@ -43,7 +43,7 @@ def test_a_published_comment_goes_back_with_a_reason_and_leaves_the_public_recor
     assert tracking not in public.get(
         f"/es/periods/{open_period.slug}/comments?q=limpia").get_data(as_text=True)
     receipt = public.get(f"/es/receipts/{tracking}").get_data(as_text=True)
-    assert "Recibido, en espera de revisión" in receipt
+    assert "En espera de revisión" in receipt
     queue = moderator_client.get("/en/moderation/").get_data(as_text=True)
     assert tracking in queue
     review = moderator_client.get(f"/en/moderation/submissions/{submission_id}").get_data(
@@ -68,7 +68,7 @@ def test_a_rejected_comment_goes_back_without_its_rejection(
     assert _review_post(moderator_client, submission_id, "return",
                         reason="Wrongly rejected.").status_code == 303
     receipt = app.test_client().get(f"/en/receipts/{tracking}").get_data(as_text=True)
-    assert "Received, awaiting review" in receipt and "Nota." not in receipt
+    assert "Awaiting review" in receipt and "Nota." not in receipt
     # Pending already: nothing to send back.
     assert _review_post(moderator_client, submission_id, "return",
                         reason="Again.").status_code == 409

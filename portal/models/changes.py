@@ -31,7 +31,7 @@ from portal.models.types import utcnow
 # Columns of a comment that the reading room, the API or a download shows (or that decide it).
 PUBLIC_COLUMNS = (
     "status", "period_id", "submitter_type", "organization", "name", "consent_publish",
-    "country", "region", "subject", "body", "public_body", "language",
+    "country", "region", "subject", "public_subject", "body", "public_body", "language",
 )
 
 

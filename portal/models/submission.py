@@ -112,6 +112,7 @@ class Submission(Base):
         String(64), default="", server_default="", index=True
     )
     # The public version a moderator edited (redactions); None means the original is public.
+    public_subject: Mapped[str | None] = mapped_column(String(300))
     public_body: Mapped[str | None] = mapped_column(Text)
     public_body_html: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -164,8 +165,14 @@ class Submission(Base):
 
     @property
     def shown_subject(self) -> str:
-        """The subject the public reads (the one place to change if staff may edit it)."""
-        return self.subject
+        """The subject the public reads: the moderator's edited version if there is one."""
+        return self.public_subject if self.public_subject is not None else self.subject
+
+    @property
+    def edited_for_public(self) -> bool:
+        """Whether a moderator changed what the public reads (subject, comment or an answer)."""
+        return (self.public_subject is not None or self.public_body is not None
+                or any(a.public_text is not None for a in self.answers))
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -7,6 +7,7 @@ from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm, select_choices
 from portal.models import RejectReason
+from portal.text.visible import is_blank
 
 
 class DecisionForm(PortalForm):
@@ -27,6 +28,12 @@ class RejectForm(DecisionForm):
 
 
 class EditForm(DecisionForm):
+    # Absent from a form that does not show it: the public subject then stays as it is.
+    public_subject = StringField(
+        _l("Public subject"),
+        description=_l("The subject the public reads. The subject as received is kept."),
+        validators=[Length(max=300, message=_l("Use at most %(max)d characters."))],
+    )
     public_body = TextAreaField(
         _l("Public version"),
         description=_l(
@@ -35,6 +42,11 @@ class EditForm(DecisionForm):
         # May be empty when an answer stays public; the service refuses an empty whole.
         validators=[Length(max=20000, message=_l("Use at most %(max)d characters."))],
     )
+
+
+    def validate_public_subject(self, field: StringField) -> None:
+        if field.raw_data and is_blank(field.data):
+            raise ValidationError(_l("The public subject cannot be empty."))
 
 
 class ReturnForm(DecisionForm):
@@ -60,7 +72,7 @@ class BulkForm(PortalForm):
     )
     reason = SelectField(
         _l("Reason"), choices=select_choices(RejectReason.choices(), _l("Choose a reason")),
-        default="",
+        default="", description=_l("Needed to reject."),
     )
     note = TextAreaField(
         _l("Note to the submitters"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
@@ -22,17 +24,16 @@ bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 STAFF_ROLES = (Role.MODERATOR,)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
+def _int_arg(name: str, args: Mapping[str, str] | None = None) -> int | None:
+    value = (request.args if args is None else args).get(name, "")
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _filters() -> moderation.QueueFilters:
-    args = request.args
+def _filters(args: Mapping[str, str]) -> moderation.QueueFilters:
     return moderation.QueueFilters(
         status=Status.parse(args.get("status")) or Status.PENDING,
-        period_id=_int_arg("period"),
-        pillar_id=_int_arg("pillar"),
+        period_id=_int_arg("period", args),
+        pillar_id=_int_arg("pillar", args),
         language=Language.parse(args.get("language")),
         submitter_type=SubmitterType.parse(args.get("type")),
         country=Country.parse(args.get("country")),
@@ -47,13 +48,14 @@ def _campaign_arg(value: str) -> int | str | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-@bp.get("/")
-@role_required(*STAFF_ROLES)
-def queue() -> str:
+def _render_queue(args: MultiDict[str, str], bulk: BulkForm, back: str,
+                  selected: Collection[int] = (), status: int = 200) -> ResponseReturnValue:
+    """The queue as `args` asks for it; after a refused bulk decision, with what was chosen."""
     db = get_session()
-    filters = _filters()
-    page = moderation.queue(db, filters, after=_int_arg("after"), before=_int_arg("before"))
-    args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    filters = _filters(args)
+    page = moderation.queue(db, filters, after=_int_arg("after", args),
+                            before=_int_arg("before", args))
+    shown = {k: v for k, v in args.items() if k not in ("after", "before")}
     chosen_campaign = (campaign_queries.get(db, filters.campaign)
                        if isinstance(filters.campaign, int) else None)
     return render_template(
@@ -62,12 +64,28 @@ def queue() -> str:
         campaign_rows=campaign_queries.for_submissions(db, [s.id for s in page.items]),
         chosen_campaign=chosen_campaign,
         filters=filters,
-        args=args,
+        args=shown,
         counts=moderation.status_counts(db, filters.period_id),
         periods=consultations.all_periods(db),
         pillars=consultations.pillars(db),
-        bulk=BulkForm(),
-    )
+        bulk=bulk,
+        back=back,
+        selected=set(selected),
+    ), status
+
+
+@bp.get("/")
+@role_required(*STAFF_ROLES)
+def queue() -> ResponseReturnValue:
+    return _render_queue(request.args, BulkForm(formdata=None), request.full_path)
+
+
+def _back_to_queue(form: BulkForm, back: str, status: int) -> ResponseReturnValue:
+    """A refused bulk decision: the same queue page again, the selection, decision, reason and
+    note kept, and the problem said beside its control (no dead-end error page)."""
+    query = urlsplit(back).query if urlsplit(back).path == url_for(".queue") else ""
+    selected = [i for i in (form.ids.data or []) if isinstance(i, int)]
+    return _render_queue(MultiDict(parse_qsl(query)), form, back, selected, status)
 
 
 @bp.post("/bulk")
@@ -76,31 +94,27 @@ def bulk() -> ResponseReturnValue:
     form = BulkForm()
     back = request.form.get("back", "")
     back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400)
     if not form.ids.data and not form.ids.errors:
-        return render_template(
-            "errors/error.html", code=400, title=_("Nothing selected"),
-            message=_("Select at least one comment in the queue, then choose a decision."),
-        ), 400
-    if not form.validate_on_submit():
-        return render_template(
-            "errors/error.html", code=400, title=_("Choose a decision."),
-            message=_("Go back to the queue, select comments and choose a decision."),
-        ), 400
-    if not form.ids.data:
-        return render_template(
-            "errors/error.html", code=400, title=_("Nothing selected"),
-            message=_("Select at least one comment in the queue, then choose a decision."),
-        ), 400
+        form.ids.errors = [_("Select at least one comment in the queue, then choose a decision.")]
+        return _back_to_queue(form, back, 400)
+    if not valid:
+        if form.action.errors:
+            form.action.errors = [_("Choose a decision.")]
+        if form.ids.errors:
+            form.ids.errors = [_("Select at least one comment in the queue, then choose a "
+                                 "decision.")]
+        return _back_to_queue(form, back, 400)
     if form.action.data == "reject" and not form.reason.data:
-        return render_template(
-            "errors/error.html", code=422, title=_("Choose a reason"),
-            message=_("To reject comments, choose a reason."),
-        ), 422
+        form.reason.errors = [_("To reject comments, choose a reason.")]
+        return _back_to_queue(form, back, 422)
     db = get_session()
     try:
         result = moderation.bulk_decide(
-            db, form.ids.data, form.action.data, current_actor(), reason=form.reason.data or None,
-            note=form.note.data or "",
+            db, list(form.ids.data or []), form.action.data, current_actor(),
+            reason=form.reason.data or None, note=form.note.data or "",
         )
     except moderation.InvalidDecisionError:
         abort(400)
@@ -135,7 +149,8 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
     db = get_session()
     reject_form = reject_form or RejectForm(version=submission.version)
     edit_form = edit_form or EditForm(
-        version=submission.version, public_body=submission.shown_body
+        version=submission.version, public_body=submission.shown_body,
+        public_subject=submission.shown_subject,
     )
     return_form = return_form or ReturnForm(version=submission.version, formdata=None)
     if submission.answers:
@@ -306,7 +321,9 @@ def edit(submission_id: int) -> ResponseReturnValue:
         moderation.edit_public_version(db, submission, current_actor(),
                                        form.public_body.data or "",
                                        expected_version=form.version.data,
-                                       public_answers=answers)
+                                       public_answers=answers,
+                                       public_subject=(form.public_subject.data or "")
+                                       if form.public_subject.raw_data else None)
     except moderation.InvalidDecisionError:
         db.rollback()
         form.public_body.errors = [_("The public version cannot be empty: keep the comment or "

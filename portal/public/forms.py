@@ -22,8 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import PortalForm, select_choices
+from portal.forms import PortalForm, VisibleRequired, select_choices
 from portal.models import CommentPeriod, Country, Language, Question, SubmitterType
+from portal.text.visible import is_blank
 
 MAX_BODY = 20000
 MAX_ANSWER = 20000
@@ -48,7 +49,7 @@ class CommentForm(PortalForm):
     name = StringField(
         _l("Your name"),
         validators=[
-            DataRequired(message=_l("Enter your name.")),
+            VisibleRequired(message=_l("Enter your name.")),
             Length(max=200, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -56,7 +57,7 @@ class CommentForm(PortalForm):
         _l("Email address"),
         description=_l("Private: used only to contact you about this comment, never published."),
         validators=[
-            DataRequired(message=_l("Enter your email address.")),
+            VisibleRequired(message=_l("Enter your email address.")),
             Email(
                 message=_l("Enter an email address like name@example.org."),
                 check_deliverability=False,
@@ -76,7 +77,7 @@ class CommentForm(PortalForm):
     subject = StringField(
         _l("Subject"),
         validators=[
-            DataRequired(message=_l("Enter a subject for your comment.")),
+            VisibleRequired(message=_l("Enter a subject for your comment.")),
             Length(max=300, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -120,11 +121,11 @@ class CommentForm(PortalForm):
         return [(q, self[f"answer_{q.id}"]) for q in self.questions]
 
     def answers(self) -> list[tuple[Question, str]]:
-        """The answers written (whitespace alone is no answer), in question order."""
-        return [(q, f.data or "") for q, f in self.answer_fields() if (f.data or "").strip()]
+        """The answers written (invisible characters alone are no answer), in question order."""
+        return [(q, f.data or "") for q, f in self.answer_fields() if not is_blank(f.data)]
 
     def validate_body(self, field: TextAreaField) -> None:
-        if not (field.data or "").strip():
+        if is_blank(field.data):
             field.data = field.data or ""
             if not self.questions:
                 raise StopValidation(_l("Write your comment."))
@@ -136,10 +137,11 @@ class CommentForm(PortalForm):
         if length > MAX_BODY:
             raise ValidationError(
                 _l(
-                    "Your comment has %(length)s characters; the limit is %(max)s. "
-                    "Please shorten it.",
+                    "Your comment has %(length)s characters; the limit is %(max)s. Please "
+                    "shorten it by %(over)s characters: your whole text is still in the box.",
                     length=format_decimal(length),
                     max=format_decimal(MAX_BODY),
+                    over=format_decimal(length - MAX_BODY),
                 )
             )
 
@@ -149,9 +151,11 @@ def _check_answer(form: PortalForm, field: TextAreaField) -> None:
     if length > MAX_ANSWER:
         raise ValidationError(
             _l(
-                "Your answer has %(length)s characters; the limit is %(max)s. Please shorten it.",
+                "Your answer has %(length)s characters; the limit is %(max)s. Please shorten "
+                "it by %(over)s characters: your whole text is still in the box.",
                 length=format_decimal(length),
                 max=format_decimal(MAX_ANSWER),
+                over=format_decimal(length - MAX_ANSWER),
             )
         )
 

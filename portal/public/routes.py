@@ -31,7 +31,7 @@ from portal.models import (
     SubmitterType,
 )
 from portal.public import timing
-from portal.public.forms import CommentForm, comment_form_for
+from portal.public.forms import MAX_ANSWER, MAX_BODY, CommentForm, comment_form_for
 from portal.services import (
     campaign_summaries,
     consultations,
@@ -143,7 +143,8 @@ def _render_form(
         return render_template(
             "public/period_not_open.html", period=period, state=state, form=form
         ), status
-    return render_template("public/comment_form.html", period=period, form=form), status
+    return render_template("public/comment_form.html", period=period, form=form,
+                           max_body=MAX_BODY, max_answer=MAX_ANSWER), status
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
@@ -212,7 +213,12 @@ def comment_form_after_csrf_error() -> ResponseReturnValue | None:
     if found is None:
         return None
     form = comment_form_for(found, current_lang(), meta={"csrf": True})
-    g.csrf_expired = True
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        # The form page set the session cookie that holds the token; a browser that sends no
+        # cookie at all refused it: saying "expired" would send them round the same loop.
+        g.cookies_refused = True
+    else:
+        g.csrf_expired = True
     return _render_form(found, form, status=400)
 
 
@@ -235,6 +241,11 @@ def receipt(tracking: str) -> ResponseReturnValue:
     )
 
 
+def _cursor(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @bp.get("/periods/<slug>/comments")
 def reading_room(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
@@ -245,19 +256,17 @@ def reading_room(slug: str) -> ResponseReturnValue:
         country=Country.parse(request.args.get("country")),
         language=Language.parse(request.args.get("language")),
     )
-    before = request.args.get("before", "")
     error = None
     status = 200
     try:
         page = reading_room_service.published(
-            get_session(), found, filters,
-            before=int(before) if before.isdigit() and len(before) < 12 else None,
+            get_session(), found, filters, before=_cursor("before"), after=_cursor("after"),
         )
     except search.SearchQueryError as exc:
         page = reading_room_service.ReadingPage(items=[], next_before=None)
         error = exc.code
         status = 400
-    args = {k: v for k, v in request.args.items() if k != "before"}
+    args = {k: v for k, v in request.args.items() if k not in ("before", "after")}
     return render_template(
         "public/reading_room.html", period=found, page=page, filters=filters,
         query=raw_query[: search.MAX_QUERY_CHARS * 2], error=error, args=args,
@@ -269,7 +278,9 @@ def published_comment(tracking: str) -> str:
     found = reading_room_service.published_by_tracking(get_session(), tracking)
     if found is None:
         abort(404)
-    return render_template("public/comment.html", submission=found, period=found.period)
+    themes = reading_room_service.themes_of(get_session(), [found.id]).get(found.id, [])
+    return render_template("public/comment.html", submission=found, period=found.period,
+                           themes=themes)
 
 
 def _reason_in(submission: Submission) -> str | None:

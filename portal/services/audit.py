@@ -116,6 +116,7 @@ _FIELDS: dict[str, tuple[Any, type[LabeledEnum] | None]] = {
     "status": (_l("Status"), Status),
     "reject_reason": (_l("Reason"), RejectReason),
     "reject_note": (_l("Note to the submitter"), None),
+    "public_subject": (_l("Public subject"), None),
     "public_body": (_l("Public version"), None),
     "themes": (_l("Themes"), None),
     "role": (_l("Role"), Role),

@@ -76,17 +76,22 @@ def positions(session: Session, period_ids: Sequence[int],
         return [], 0
     by_type = _grouped(session, period_ids, Submission.submitter_type)
     rows = session.execute(
-        select(Campaign, Submission.tracking_number, Submission.body, Submission.status)
+        select(Campaign, Submission.tracking_number, Submission.body, Submission.status,
+               Submission.public_subject)
         .join(Submission, Submission.id == Campaign.representative_id)
         .where(Campaign.id.in_(by_country))
     ).all()
     grouped: dict[str, PositionSummary] = {}
-    for campaign, tracking, body, status in rows:
+    for campaign, tracking, body, status, public_subject in rows:
         key = f"p{campaign.position_id}" if campaign.position_id else f"c{campaign.id}"
         signers = sum(by_country[campaign.id].values())
         position = grouped.setdefault(key, PositionSummary(key, []))
+        # A name taken from the subject as received gives way to the subject a moderator
+        # edited (a redaction must not come back through the campaign's name).
+        name = (campaign.name if campaign.named_by_staff or public_subject is None
+                else " ".join(public_subject.split())[:200])
         position.campaigns.append(CampaignPart(
-            campaign.id, campaign.name, campaign.language, signers, tracking,
+            campaign.id, name, campaign.language, signers, tracking,
             public=campaign.named_by_staff or status == Status.PUBLISHED))
         position.signers += signers
         for target, source in ((position.by_country, by_country[campaign.id]),

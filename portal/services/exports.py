@@ -290,7 +290,7 @@ _ROW_COLUMNS = (
     Submission.id, Submission.tracking_number, Submission.period_id, Submission.status,
     Submission.received_at, Submission.submitter_type, Submission.organization, Submission.name,
     Submission.consent_publish, Submission.country, Submission.region, Submission.language,
-    Submission.subject, Submission.body, Submission.public_body,
+    Submission.subject, Submission.public_subject, Submission.body, Submission.public_body,
 )
 
 
@@ -359,7 +359,7 @@ def iter_rows(
                 "themes": [code for code, _ in row_themes],
                 "theme_labels": [label for _, label in row_themes],
                 **in_campaign.get(r.id, NO_CAMPAIGN),
-                "subject": r.subject,
+                "subject": r.public_subject if r.public_subject is not None else r.subject,
                 "text": r.public_body if r.public_body is not None else r.body,
                 "answers": sorted(answers.get(r.id, []), key=lambda a: a["position"]),  # type: ignore[arg-type, return-value]  # positions are ints
             }

@@ -28,6 +28,7 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from portal.services import audit, outbox, search, themes
+from portal.text.visible import is_blank
 
 PAGE_SIZE = 50
 MAX_BULK = 500
@@ -159,6 +160,8 @@ def _snapshot(submission: Submission) -> dict[str, object]:
         "reject_note": submission.reject_note,
         "public_body": submission.public_body,
     }
+    if submission.public_subject is not None:  # older events have no such key: keep them equal
+        snapshot["public_subject"] = submission.public_subject
     for answer in submission.sorted_answers:  # "answer_2": public version of answer 2
         snapshot[f"answer_{answer.question.position}"] = answer.public_text
     return snapshot
@@ -256,9 +259,11 @@ def edit_public_version(
     public_body: str,
     expected_version: int | None = None,
     public_answers: Mapping[int, str] | None = None,
+    public_subject: str | None = None,
 ) -> Submission:
-    """Set the text the public will read (redactions): the general comment and, by answer id,
-    each answer ("" withholds an answer). The originals stay as received."""
+    """Set the text the public will read (redactions): the general comment, the subject (None:
+    unchanged) and, by answer id, each answer ("" withholds an answer). The originals stay as
+    received."""
     _check_version(submission, expected_version)
     if submission.status is Status.REJECTED:
         raise AlreadyDecidedError(submission)
@@ -269,7 +274,13 @@ def edit_public_version(
     texts = [public_body] + [public_answers.get(a.id, a.shown_text) for a in answers]
     if not any(t.strip() for t in texts):
         raise InvalidDecisionError("empty")
+    if public_subject is not None:
+        public_subject = public_subject.strip()
+        if is_blank(public_subject):
+            raise InvalidDecisionError("empty subject")
     before = _snapshot(submission)
+    if public_subject is not None:
+        submission.public_subject = None if public_subject == submission.subject else public_subject
     if public_body == submission.body:
         submission.public_body = None
         submission.public_body_html = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import Select, bindparam, select, text
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from portal.models import Submission
@@ -85,7 +85,8 @@ def index_many(session: Session, ids: Sequence[int], fresh: bool = False) -> Non
     if not ids:
         return
     rows = session.execute(
-        select(Submission.id, Submission.subject, Submission.body, Submission.public_body)
+        select(Submission.id, func.coalesce(Submission.public_subject, Submission.subject)
+               .label("subject"), Submission.body, Submission.public_body)
         .where(Submission.id.in_(ids))
     ).all()
     postgresql = session.get_bind().dialect.name == "postgresql"

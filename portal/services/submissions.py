@@ -17,6 +17,7 @@ from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Subm
 from portal.models.types import utcnow
 from portal.services import campaigns, language, outbox, themes
 from portal.text.folding import fold
+from portal.text.visible import is_blank
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -58,7 +59,8 @@ class SubmissionInput:
     too_fast: bool = False
 
     def full_text(self) -> str:
-        return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)] if t.strip())
+        return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)]
+                           if not is_blank(t))
 
 
 def new_tracking_number() -> str:
@@ -67,15 +69,25 @@ def new_tracking_number() -> str:
 
 
 _LOOK_ALIKES = str.maketrans("OIL", "011")
+# The prefix as people type it, look-alikes included (H1ED, HIED, HLED).
+_PREFIX = re.compile(r"^H[L1I]ED")
+_NOT_SYMBOL = re.compile(r"[^0-9A-Z]")
+TRACKING_SYMBOLS = 12
 
 
 def normalize_tracking_number(raw: str) -> str:
-    """Accept what a person types: any case, spaces, and the look-alike letters O, I and L."""
-    cleaned = raw.strip().upper().replace(" ", "")
+    """Accept what a person types: any case, with or without the dashes or the prefix, spaces
+    or other separators anywhere, and the look-alike letters O, I and L.
+
+    What cannot be a tracking number comes back cleaned but not reshaped, so it finds nothing.
+    """
+    cleaned = _NOT_SYMBOL.sub("", raw.upper())
+    if len(cleaned) == TRACKING_SYMBOLS + len(TRACKING_PREFIX) and _PREFIX.match(cleaned):
+        cleaned = cleaned[len(TRACKING_PREFIX):]
     cleaned = cleaned.translate(_LOOK_ALIKES)
-    if cleaned.startswith("H1ED"):
-        cleaned = "HLED" + cleaned[4:]
-    return cleaned
+    if len(cleaned) != TRACKING_SYMBOLS:
+        return cleaned
+    return f"{TRACKING_PREFIX}-{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
 
 
 def canonical_record(period_docket: str, data: SubmissionInput, received_at: datetime) -> str:
@@ -159,8 +171,10 @@ def submit(
     if any(a.question_id not in asked or asked[a.question_id].position != a.position
            for a in data.answers):
         raise ValueError("an answer to a question the period does not ask")
-    if not data.full_text().strip():
+    if is_blank(data.full_text()):
         raise ValueError("neither a comment nor an answer")
+    if is_blank(data.subject):
+        raise ValueError("no subject")
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
     lang, source = language.resolve(data.declared_language, data.full_text())
     tracking = new_tracking_number()

@@ -110,7 +110,7 @@ def test_spanish_journey_from_home_to_a_receipt_that_stays_reachable(
     assert response is not None and response.status == 200
     expect(other.locator("html")).to_have_attribute("lang", "es")
     expect(other.locator(".tracking")).to_have_text(tracking)
-    expect(other.locator("dl.receipt").first).to_contain_text("Recibido, en espera de revisión")
+    expect(other.locator("dl.receipt").first).to_contain_text("En espera de revisión")
     expect(other.get_by_text("preinspección conjunta")).to_have_count(0)
     expect(other.get_by_role("heading", level=1)).to_have_text("Acuse de recibo del comentario")
 
@@ -203,11 +203,17 @@ def test_character_counter_appears_and_follows_the_text(
     expect(counter).not_to_have_class(re.compile("counter--near"))
     body.fill("x" * 19_990)
     expect(counter).to_have_class(re.compile("counter--near"))
-    # Typing stops at the limit, and the counter says so.
+    # Nothing is cut past the limit: the counter says by how much it is over.
     body.press_sequentially("y" * 15)
-    assert len(body.input_value()) == 20_000
-    expect(counter).to_contain_text("20")
-    expect(counter).to_have_text(re.compile(r"^20[,.]000 "))
+    assert len(body.input_value()) == 20_005
+    expect(counter).to_have_class(re.compile("counter--over"))
+    expect(counter).to_have_text(re.compile(r"^20[,.]005 .* 5 .*20[,.]000"))
+    # A long paste is kept whole and counted at once.
+    body.fill("")
+    body.focus()
+    page.keyboard.insert_text("z" * 25_000)
+    assert len(body.input_value()) == 25_000
+    expect(counter).to_have_text(re.compile(r"^25[,.]000 .*5[,.]?000 .*20[,.]000"))
 
 
 def test_no_console_errors_or_csp_violations_on_any_page(
