@@ -124,3 +124,13 @@ def test_comments_that_answered_a_question(app: Flask) -> None:
         answer = client.get(f"{base}?question={bad}")
         assert answer.status_code == 400, bad
         assert answer.get_json()["error"]["code"] == "bad_parameter"
+
+
+def test_the_documentation_page_names_the_new_filters(app: Flask) -> None:
+    client = app.test_client()
+    for lang in ("en", "es"):
+        page = client.get(f"/{lang}/open-data")
+        assert page.status_code == 200, lang
+        html = page.get_data(as_text=True)
+        assert "<code>question</code>" in html and "<code>campaign</code>" in html
+        assert "1–1000" in html

@@ -102,7 +102,7 @@ def test_a_spanish_comment_gets_one_spanish_receipt_by_email(
     assert "Energía y conectividad" in text and period.docket_id in text
     assert "Cruces fronterizos" in text  # the subject
     assert "Los cruces de camiones en Nuevo Laredo" in text  # the first lines
-    assert "Qué sigue" in text and "SHA-256" in text
+    assert "Qué pasa ahora" in text and "SHA-256" in text
     with db_session(mail_app) as session:
         digest = session.scalar(select(Submission.digest))
     assert digest and digest in text

@@ -31,7 +31,8 @@ def _values(parameter: dict[str, Any]) -> str:
     if "enum" in schema:
         return ", ".join(str(v) for v in schema["enum"])
     if schema.get("type") == "integer":
-        return f"{schema['minimum']}–{schema['maximum']} ({schema['default']})"
+        span = f"{schema['minimum']}–{schema['maximum']}"
+        return f"{span} ({schema['default']})" if "default" in schema else span
     return str(schema.get("format", ""))
 
 
