@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import api, cli, db, errors, i18n, security
     from portal.extensions import csrf, limiter, login_manager
+    from portal.services import attachment_store
 
     db.init_app(app)
     i18n.init_app(app)
@@ -36,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    attachment_store.init_app(app)
     cli.init_app(app)
 
     from portal.admin.routes import bp as admin_bp

@@ -2,6 +2,7 @@
 
 # Registers the flush hook that dates every change of the public record.
 from portal.models import changes  # noqa: F401
+from portal.models.attachments import Attachment, Extraction, FileState, FileType
 from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Counting, Position
 from portal.models.consultation import (
     CommentPeriod,
@@ -31,6 +32,10 @@ from portal.models.submission import (
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "Attachment",
+    "Extraction",
+    "FileState",
+    "FileType",
     "Answer",
     "Docket",
     "DocumentKind",

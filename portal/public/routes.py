@@ -16,6 +16,7 @@ from flask import (
 from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug import Response
 
@@ -33,6 +34,7 @@ from portal.models import (
 from portal.public import timing
 from portal.public.forms import CommentForm, comment_form_for
 from portal.services import (
+    attachment_store,
     campaign_summaries,
     consultations,
     documents,
@@ -154,6 +156,7 @@ def _render_form(
 )
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
+    config = current_app.config
     form = comment_form_for(found, current_lang())
     if request.method == "GET" or found.state() is not PeriodState.OPEN:
         return _render_form(found, form)
@@ -179,8 +182,14 @@ def comment(slug: str) -> ResponseReturnValue:
                 answers=tuple(submissions.AnswerInput(q.id, q.position, text)
                               for q, text in form.answers()),
                 too_fast=timing.too_fast(form.shown.data),
+                contains_bci=bool(form.contains_bci.data),
+                confidential_body=(form.confidential_body.data or "")
+                if form.contains_bci.data else "",
             ),
             ui_language=current_lang(),
+            uploads=form.uploads,
+            store=attachment_store.current_store(),
+            max_files=config["ATTACHMENT_MAX_FILES"],
         )
     except submissions.PeriodNotOpenError:
         session.rollback()
@@ -202,6 +211,23 @@ def _remember_receipt(tracking: str) -> None:
 
 def _owns_receipt(tracking: str) -> bool:
     return tracking in flask_session.get("receipts", [])
+
+
+def comment_form_after_too_large() -> ResponseReturnValue | None:
+    """A comment larger than MAX_CONTENT_LENGTH cannot be read at all: give the form back,
+    saying so beside the files, rather than a bare error page."""
+    if request.method != "POST" or request.endpoint != "public.comment":
+        return None
+    found = consultations.period_by_slug(get_session(), (request.view_args or {}).get("slug", ""))
+    if found is None:
+        return None
+    form = comment_form_for(found, current_lang(), formdata=None, meta={"csrf": True})
+    g.too_large = True
+    form.files.errors = [_(
+        "Everything you sent together is larger than the site accepts (%(size)s MB). Nothing was "
+        "saved, and your text could not be kept: please send fewer or smaller files.",
+        size=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))]
+    return _render_form(found, form, status=413)
 
 
 def comment_form_after_csrf_error() -> ResponseReturnValue | None:
