@@ -16,6 +16,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
     409: _l("Someone else changed this first"),
+    410: _l("No longer available"),
     413: _l("What you sent is too large"),
     422: _l("Please check what you entered"),
     429: _l("Too many requests"),

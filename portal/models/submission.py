@@ -171,6 +171,12 @@ class Submission(Base):
         return [a for a in self.attachments if a.public]
 
     @property
+    def public_files_text(self) -> str:
+        """The text read from the public files (what search and theme suggestion add)."""
+        return "\n\n".join(a.extracted_text for a in self.public_attachments
+                            if a.extracted_text and a.extracted_text.strip())
+
+    @property
     def flag_list(self) -> list[Flag]:
         return [flag for code in self.flags.split() if (flag := Flag.parse(code)) is not None]
 

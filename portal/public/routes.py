@@ -21,11 +21,14 @@ from sqlalchemy import text
 from werkzeug import Response
 
 from portal.db import get_session
+from portal.downloads import send_attachment
+from portal.errors import render_error
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
 from portal.models import (
     CommentPeriod,
     Country,
+    FileState,
     Language,
     PeriodState,
     Submission,
@@ -296,6 +299,20 @@ def published_comment(tracking: str) -> str:
     if found is None:
         abort(404)
     return render_template("public/comment.html", submission=found, period=found.period)
+
+
+@bp.get("/comments/<tracking>/files/<int:position>")
+def published_file(tracking: str, position: int) -> ResponseReturnValue:
+    """A public file of a published comment; a withheld one says so (410)."""
+    found = reading_room_service.published_by_tracking(get_session(), tracking)
+    wanted = next((a for a in found.attachments if a.position == position), None) \
+        if found is not None else None
+    if wanted is None or wanted.confidential or wanted.state is FileState.HELD:
+        abort(404)
+    if wanted.state is FileState.WITHHELD:
+        return render_error(410, _("The moderators withheld this file from the public. The "
+                                   "rest of the comment is still published."))
+    return send_attachment(wanted, private=False)
 
 
 def _reason_in(submission: Submission) -> str | None:

@@ -96,20 +96,19 @@ def forget_on_rollback(session: Session, store: AttachmentStore, new_keys: Itera
     if not written:
         return
 
+    settled = [False]  # the transaction ended one way or the other: nothing more to do
+
     def rolled_back(_session: Session, previous: SessionTransaction) -> None:
-        if previous.parent is not None:  # a savepoint: the outer transaction decides
+        if settled[0] or previous.parent is not None:  # a savepoint: the outer one decides
             return
+        settled[0] = True
         for key in written:
             store.delete(key)
-        _stop()
 
-    def committed(_session: Session) -> None:
-        _stop()
-
-    def _stop() -> None:
-        for name, fn in (("after_soft_rollback", rolled_back), ("after_commit", committed)):
-            if event.contains(session, name, fn):
-                event.remove(session, name, fn)
+    def committed(done: Session) -> None:
+        # SQLAlchemy also calls this when a savepoint is released: only the outermost counts.
+        if not done.in_nested_transaction():
+            settled[0] = True
 
     event.listen(session, "after_soft_rollback", rolled_back)
     event.listen(session, "after_commit", committed)
