@@ -173,8 +173,8 @@ def test_the_confidential_part_is_on_no_public_surface(
     # Open data: the comment, the period's list, downloads and summary.
     docket = open_period.docket_id
     for url in (f"/api/v1/comments/{tracking}", f"/api/v1/periods/{docket}/comments",
-                f"/api/v1/periods/{docket}/comments.csv", f"/api/v1/periods/{docket}/comments.jsonl",
-                f"/api/v1/periods/{docket}/summary"):
+                f"/api/v1/periods/{docket}/comments.csv",
+                f"/api/v1/periods/{docket}/comments.jsonl", f"/api/v1/periods/{docket}/summary"):
         got = client.get(url)
         assert got.status_code == 200, url
         nowhere(got.get_data(as_text=True))
