@@ -211,3 +211,29 @@ def test_business_confidential_rules_on_the_form(app: Flask, client: FlaskClient
     assert "or leave this box empty" in unticked.get_data(as_text=True)
     with db_session(app) as session:
         assert session.scalars(select(Submission)).first() is None
+
+
+@pytest.mark.usefixtures("upload_dir", "seeded")
+def test_planner_excerpts_quote_a_public_file_by_its_name(app: Flask, client: FlaskClient,
+                                                          tmp_path: Path) -> None:
+    with db_session(app) as session:
+        period = session.scalars(select(CommentPeriod).order_by(CommentPeriod.id)).first()
+        assert period is not None
+        slug = period.slug
+    paper = (b"Energy interconnection matters. The electric grid and natural gas pipelines "
+             b"need new transmission lines across the border.")
+    tracking = tracking_of(send(client, slug, body="Please read the attached paper.",
+                                public=[("energy-paper.txt", paper)]))
+    extract(app)
+    publish(app, submission_by(app, tracking).id)
+    planner = app.test_client()
+    sign_in(planner, make_user(app, "planner"))
+    page = planner.get(f"/en/planning/periods/{slug}").get_data(as_text=True)
+    assert "from the file “energy-paper.txt”" in page
+    assert "electric grid" in page
+    out = tmp_path / "summary.json"
+    result = app.test_cli_runner().invoke(args=["export", slug, "--format", "json",
+                                                "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    quotes = [q for t in json.loads(out.read_text())["summary"]["themes"] for q in t["quotes"]]
+    assert any(q["file"] == "energy-paper.txt" and "electric grid" in q["text"] for q in quotes)
