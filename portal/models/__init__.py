@@ -2,7 +2,13 @@
 
 # Registers the flush hook that dates every change of the public record.
 from portal.models import changes  # noqa: F401
-from portal.models.attachments import Attachment, Extraction, FileState, FileType
+from portal.models.attachments import (
+    Attachment,
+    Extraction,
+    ExtractionProblem,
+    FileState,
+    FileType,
+)
 from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Counting, Position
 from portal.models.consultation import (
     CommentPeriod,
@@ -34,6 +40,7 @@ from portal.models.themes import SubmissionTheme, Theme
 __all__ = [
     "Attachment",
     "Extraction",
+    "ExtractionProblem",
     "FileState",
     "FileType",
     "Answer",

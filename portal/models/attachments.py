@@ -71,6 +71,16 @@ class Extraction(LabeledEnum):
     NOT_APPLICABLE = "not_applicable", _l("Image: no text is read")
 
 
+class ExtractionProblem(LabeledEnum):
+    """Why the text of a file could not be read (`Attachment.extraction_note`)."""
+
+    TIMEOUT = "timeout", _l("the reader took too long")
+    MEMORY = "memory", _l("the reader needed too much memory")
+    ENCRYPTED = "encrypted", _l("the file is encrypted")
+    UNREADABLE = "unreadable", _l("the file is damaged or cannot be read")
+    CRASHED = "crashed", _l("the reader stopped unexpectedly")
+
+
 class Attachment(Base):
     __tablename__ = "attachments"
     __table_args__ = (
@@ -101,7 +111,7 @@ class Attachment(Base):
     withheld_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     extraction: Mapped[Extraction] = mapped_column(code_column(Extraction, 16),
                                                    default=Extraction.PENDING)
-    # Why reading failed (timeout, memory, encrypted…), for the moderator.
+    # Why reading failed, an ExtractionProblem code, for the moderator.
     extraction_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     extracted_text: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int | None] = mapped_column(Integer)

@@ -23,6 +23,7 @@ from portal.models import (
     Attachment,
     AuditAction,
     Extraction,
+    ExtractionProblem,
     FileState,
     FileType,
     Status,
@@ -63,11 +64,14 @@ def record(session: Session, attachment: Attachment, result: Extracted) -> Attac
         attachment.extraction = Extraction.NOT_APPLICABLE
     elif result.failed:
         attachment.extraction = Extraction.FAILED
-    elif sum(c.isalnum() for c in result.text[:100_000]) < MIN_LETTERS:
+    elif sum(c.isalnum() for c in result.text[:100_000]) < (
+            MIN_LETTERS if attachment.file_type is FileType.PDF else 1):
         attachment.extraction = Extraction.NO_TEXT
     else:
         attachment.extraction = Extraction.DONE
-    attachment.extraction_note = result.note[:200]
+    problem = ExtractionProblem.parse(result.note)
+    attachment.extraction_note = (problem or ExtractionProblem.CRASHED).value \
+        if result.failed or result.note else ""
     attachment.extracted_text = result.text if attachment.extraction is Extraction.DONE else None
     attachment.page_count = result.pages
     attachment.extracted_at = utcnow()

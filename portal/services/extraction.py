@@ -30,7 +30,7 @@ class Extracted:
     pages: int | None = None
     active: list[str] = field(default_factory=list)
     failed: bool = False
-    # Why it failed ("timeout", "memory", "encrypted", "unreadable: …"), for the moderator.
+    # Why it failed: an ExtractionProblem code ("timeout", "memory", "encrypted", …).
     note: str = ""
 
 
@@ -56,13 +56,13 @@ def run(path: Path, kind: str, limits: Limits) -> Extracted:
         return Extracted(failed=True, note="timeout")
     if done.returncode != 0:
         signal = -done.returncode if done.returncode < 0 else 0
-        reason = "cpu time" if signal in (9, 24) else "memory" if b"MemoryError" in done.stderr \
-            else f"exit {done.returncode}"
+        reason = "timeout" if signal in (9, 24) else "memory" if b"MemoryError" in done.stderr \
+            else "crashed"
         return Extracted(failed=True, note=reason)
     try:
         result = json.loads(done.stdout.decode("utf-8"))
     except ValueError:
-        return Extracted(failed=True, note="no answer")
+        return Extracted(failed=True, note="crashed")
     return Extracted(text=str(result.get("text", "")), pages=result.get("pages"),
                      active=[str(a) for a in result.get("active", [])],
                      failed=bool(result.get("failed")), note=str(result.get("note", ""))[:200])

@@ -19,7 +19,8 @@ def _pdf(path: str, limit: int) -> dict[str, Any]:
 
     reader = PdfReader(path, strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
-        return {"text": "", "pages": None, "active": [], "note": "encrypted"}
+        return {"text": "", "pages": None, "active": [], "note": "encrypted",
+                "failed": True}
     active: set[str] = set()
     root = reader.trailer.get("/Root")
     root = root.get_object() if root is not None else None
@@ -80,8 +81,7 @@ def _xlsx(path: str, limit: int) -> dict[str, Any]:
                 break
     book.close()
     handle.close()
-    return {"text": "\n".join(parts)[:limit], "pages": len(book.worksheets), "active": [],
-            "note": ""}
+    return {"text": "\n".join(parts)[:limit], "pages": None, "active": [], "note": ""}
 
 
 def _odt(path: str, limit: int) -> dict[str, Any]:
@@ -114,8 +114,8 @@ def main(argv: list[str]) -> int:
     except MemoryError:
         result = {"text": "", "pages": None, "active": [], "note": "memory", "failed": True}
     except Exception as exc:  # noqa: BLE001 - any reader error is a failed extraction
-        result = {"text": "", "pages": None, "active": [], "failed": True,
-                  "note": f"unreadable: {type(exc).__name__}"}
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        result = {"text": "", "pages": None, "active": [], "failed": True, "note": "unreadable"}
     result["text"] = result["text"].replace("\x00", "")
     sys.stdout.write(json.dumps(result, ensure_ascii=False))
     return 0
