@@ -86,6 +86,22 @@ def test_a_reader_past_its_memory_limit_fails_without_harm(
 
 
 @pytest.mark.usefixtures("upload_dir")
+def test_a_reader_that_does_not_finish_in_time_is_stopped(
+    app: Flask, client: FlaskClient, open_period: CommentPeriod,
+) -> None:
+    # A hundredth of a second: no interpreter starts that fast, as no looping reader ends.
+    tracking = tracking_of(send(client, open_period.slug,
+                                public=[("a.pdf", files.pdf("Some text"))]))
+    extract(app, timeout=0.01)
+    (row,) = rows(app, tracking)
+    assert (row.extraction, row.extraction_note) == (Extraction.FAILED, "timeout")
+    moderator = app.test_client()
+    sign_in(moderator, make_user(app, "moderator"))
+    page = moderator.get(f"/en/moderation/submissions/{submission_by(app, tracking).id}")
+    assert "Text could not be read (the reader took too long)" in page.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("upload_dir")
 def test_javascript_found_by_the_reader_holds_the_file(
     app: Flask, client: FlaskClient, open_period: CommentPeriod,
 ) -> None:
