@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks
     from portal.extensions import csrf, limiter, login_manager
+    from portal.services import attachment_store
 
     # First, so every request has its id before anything else can refuse it.
     observability.init_app(app)
@@ -39,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    attachment_store.init_app(app)
     cli.init_app(app)
 
     from portal.admin.routes import bp as admin_bp

@@ -67,7 +67,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # A comment may take an afternoon to write; the CSRF token lives as long as the
         # browser session instead of Flask-WTF's one-hour default.
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Sized for a comment's files and the form around them (see below); the text fields
+        # together stay within MAX_FORM_MEMORY_SIZE.
+        "MAX_CONTENT_LENGTH": None,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -88,6 +90,13 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "UPLOAD_DIR": os.environ.get("PORTAL_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
         "DOCUMENT_MAX_BYTES": int(os.environ.get("PORTAL_DOCUMENT_MAX_BYTES",
                                                  str(10 * 1024 * 1024))),
+        # Files sent with a comment: how many, and how large each (attachments/ folder).
+        "ATTACHMENT_MAX_FILES": int(os.environ.get("PORTAL_ATTACHMENT_MAX_FILES", "5")),
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("PORTAL_ATTACHMENT_MAX_BYTES",
+                                                   str(10 * 1024 * 1024))),
+        # Reading the text of a file runs in a child process with these limits.
+        "EXTRACT_TIMEOUT": float(os.environ.get("PORTAL_EXTRACT_TIMEOUT", "120")),
+        "EXTRACT_MEMORY_MB": int(os.environ.get("PORTAL_EXTRACT_MEMORY_MB", "1024")),
         # A comment sent sooner than this after its form was shown is flagged "too fast".
         "FORM_MIN_SECONDS": float(os.environ.get("PORTAL_FORM_MIN_SECONDS", "5")),
         # Open-data API, per client address: every request, and whole-period downloads.
@@ -123,4 +132,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_FOLLOW": os.environ.get("PORTAL_RATELIMIT_FOLLOW", "10 per hour"),
     }
     config.update(overrides)
+    if config["MAX_CONTENT_LENGTH"] is None:
+        config["MAX_CONTENT_LENGTH"] = (config["ATTACHMENT_MAX_FILES"]
+                                        * config["ATTACHMENT_MAX_BYTES"] + 2 * 1024 * 1024)
     return config

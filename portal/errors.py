@@ -16,6 +16,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
     409: _l("Someone else changed this first"),
+    410: _l("No longer available"),
     413: _l("What you sent is too large"),
     422: _l("Please check what you entered"),
     429: _l("Too many requests"),
@@ -27,8 +28,8 @@ MESSAGES = {
     404: _l("We could not find that page. Check the address, or start from the home page."),
     405: _l("Please go back and use the page's own buttons and links."),
     413: _l(
-        "The request is larger than the site accepts (1 MB). Comments may be up to 20,000 "
-        "characters; please shorten the text and send it again."
+        "The request is larger than the site accepts. Comments may be up to 20,000 characters "
+        "with a few files; please send less and try again."
     ),
     429: _l("You have sent too many requests in a short time. Please wait a little and retry."),
     500: _l("Your request was not completed. Please try again in a few minutes."),
@@ -71,6 +72,12 @@ def init_app(app: Flask) -> None:
             return api_errors.from_http_exception(exc)
         if request.path == "/healthz":
             return {"error": exc.name, "status": code}, code
+        if code == 413:
+            from portal.public.routes import comment_form_after_too_large
+
+            recovered = comment_form_after_too_large()
+            if recovered is not None:
+                return recovered
         body, status = render_error(code)
         retry_after = getattr(exc, "retry_after", None)  # set by the rate limiter on a 429
         if code == 429 and retry_after:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta, get_timezone_name
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 from werkzeug.exceptions import NotFound
 
 from portal import zones
@@ -137,6 +137,15 @@ def format_countdown(until: datetime, now: datetime | None = None) -> str:
                             locale=Locale.parse(str(get_locale())))
 
 
+def format_size(size: int) -> str:
+    """A file size for people: "532 bytes", "48 KB", "2.4 MB" (decimal mark of the language)."""
+    if size < 1024:
+        return ngettext("%(num)s byte", "%(num)s bytes", size)
+    if size < 1024 * 1024:
+        return gettext("%(size)s KB", size=format_decimal(round(size / 1024)))
+    return gettext("%(size)s MB", size=format_decimal(round(size / (1024 * 1024), 1)))
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.url_value_preprocessor(_pull_lang)
@@ -158,6 +167,7 @@ def init_app(app: Flask) -> None:
             "format_other": format_other,
             "format_countdown": format_countdown,
             "format_day": format_day,
+            "format_size": format_size,
             "date_input": date_input,
             "zone_names": zones.ANNOUNCE_ZONES,
             "format_number": format_decimal,

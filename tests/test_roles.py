@@ -67,6 +67,10 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
         MODERATOR, 409, "Another moderator changed comment", {"version": 999, "flag": "too_fast"}
     ),
     ("moderation.campaign_list", "GET"): Route(MODERATOR, 200, "Campaigns"),
+    # A comment's files: an unknown file is not found, for those who may see files.
+    ("moderation.attachment_file", "GET"): Route(MODERATOR, 404, "Page not found"),
+    ("moderation.withhold_file", "POST"): Route(MODERATOR, 404, "Page not found",
+                                                {"reason": "Personal data"}),
     ("moderation.campaign", "GET"): Route(MODERATOR, 200, "Decide every member at once"),
     ("moderation.campaign_decide", "POST"): Route(
         MODERATOR, 409, "Someone changed the campaign", {"version": 999, "action": "publish"}
@@ -164,6 +168,8 @@ def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id
         values.update(kind="periods", slug="energy-2026")
     if "theme_id" in rule.arguments:
         values["theme_id"] = theme_id
+    if "attachment_id" in rule.arguments:
+        values["attachment_id"] = 1
     if endpoint == "planning.export":
         values["format"] = "csv"
     with app.test_request_context():

@@ -267,9 +267,26 @@ def test_oversized_request_gets_413_page(
     app: Flask, client: FlaskClient, open_period: CommentPeriod
 ) -> None:
     url = f"/es/periods/{open_period.slug}/comment"
+    # The limit is sized for five files of 10 MB; a smaller one keeps the test quick.
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     data = valid_comment(body="x" * (2 * 1024 * 1024))
     data["csrf_token"] = csrf_token(client, url)
     response = client.post(url, data=data)
     assert response.status_code == 413
-    assert "Lo que envió es demasiado grande" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Lo que envió es demasiado grande" in html
+    # The comment form comes back (not a bare error page), saying what to do.
+    assert 'name="subject"' in html and "archivos más pequeños" in html
+    assert count_submissions(app) == 0
+
+
+def test_long_text_within_the_request_limit_is_kept_with_a_message(
+    app: Flask, client: FlaskClient, open_period: CommentPeriod
+) -> None:
+    url = f"/en/periods/{open_period.slug}/comment"
+    data = valid_comment(body="x" * (300 * 1024))
+    data["csrf_token"] = csrf_token(client, url)
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "the limit is 20,000" in response.get_data(as_text=True)
     assert count_submissions(app) == 0

@@ -91,11 +91,11 @@ _COMMENT_PROPERTIES: dict[str, Any] = {
         "required": ["code", "name", "signers"],
         "additionalProperties": False},
     "attachments": {"type": "array", "description": _l(
-        "Public attachments, as links. Present when the feature exists."),
+        "The comment's public files, as links to download them (never a confidential file, "
+        "nor one a moderator held or withheld)."),
         "items": closed({"name": STRING, "media_type": STRING, "size": COUNT,
                          "sha256": STRING, "url": URL})},
 }
-FUTURE_FIELDS = ("attachments",)
 
 SCHEMAS: dict[str, Any] = {
     "Comment": closed(_COMMENT_PROPERTIES, required=list(FIELDS), description=_l(

@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 
 from portal.models import (
     Answer,
+    Attachment,
     Campaign,
     CampaignCheck,
     CommentPeriod,
     Country,
+    FileState,
     Language,
     PeriodState,
     Pillar,
@@ -180,9 +182,27 @@ def _campaign(session: Session, items: Sequence[Submission], ctx: Context
     return out
 
 
-# Public attachments add one entry here.
+def _attachments(session: Session, items: Sequence[Submission], ctx: Context
+                 ) -> dict[int, dict[str, Any]]:
+    """Public files as links: never a confidential, held or withheld one."""
+    out: dict[int, dict[str, Any]] = {s.id: {"attachments": []} for s in items}
+    tracking = {s.id: s.tracking_number for s in items}
+    for a in session.scalars(
+        select(Attachment)
+        .where(Attachment.submission_id.in_(list(tracking)), Attachment.confidential.is_(False),
+               Attachment.state == FileState.STORED)
+        .order_by(Attachment.submission_id, Attachment.position)
+    ):
+        out[a.submission_id]["attachments"].append({
+            "name": a.name, "media_type": a.file_type.media_type, "size": a.size,
+            "sha256": a.sha256,
+            "url": ctx.comment_url.replace(TRACKING, tracking[a.submission_id])
+            + f"/files/{a.position}"})
+    return out
+
+
 EXTRAS: list[Extra] = [Extra(("themes", "theme_labels"), _themes), Extra(("answers",), _answers),
-                       Extra(("campaign",), _campaign)]
+                       Extra(("campaign",), _campaign), Extra(("attachments",), _attachments)]
 
 BASE_FIELDS = (
     "tracking_number", "docket", "url", "received_at", "updated_at", "submitter_type",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.cli import (
+    attachments,
     backups,
     campaigns,
     database,
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backups.restore_command)
     app.cli.add_command(worker.worker_command)
     app.cli.add_command(worker.group)
+    app.cli.add_command(attachments.group)

@@ -2,6 +2,13 @@
 
 # Registers the flush hook that dates every change of the public record.
 from portal.models import changes  # noqa: F401
+from portal.models.attachments import (
+    Attachment,
+    Extraction,
+    ExtractionProblem,
+    FileState,
+    FileType,
+)
 from portal.models.campaigns import Campaign, CampaignBand, CampaignCheck, Counting, Position
 from portal.models.consultation import (
     CommentPeriod,
@@ -37,6 +44,11 @@ __all__ = [
     "NoticeKind",
     "OutboxMessage",
     "OutboxState",
+    "Attachment",
+    "Extraction",
+    "ExtractionProblem",
+    "FileState",
+    "FileType",
     "Answer",
     "Docket",
     "DocumentKind",

@@ -3,8 +3,8 @@
 Harvesters of the open-data API ask for "what changed since" (`Submission.updated_at`). A comment
 changes publicly when it is published, redacted, its confirmed themes or the public version of
 an answer change, or it is withdrawn (sent back to the queue or otherwise unpublished). Rather
-than trusting every service that does one of those (moderation, themes, sending back; tomorrow
-campaigns and attachments) to remember a timestamp, one flush hook stamps `updated_at` whenever
+than trusting every service that does one of those (moderation, themes, sending back, campaigns,
+withholding a file) to remember a timestamp, one flush hook stamps `updated_at` whenever
 a flush changes a public column of a comment that is public before or after the change, its
 confirmed themes or its answers.
 
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from portal.models.attachments import Attachment
 from portal.models.submission import Answer, Status, Submission
 from portal.models.themes import SubmissionTheme
 from portal.models.types import utcnow
@@ -57,6 +58,10 @@ def _stamped_through_rows(session: Session) -> set[int | None]:
                 if inspect(row).attrs.confirmed.history.has_changes():
                     ids.add(row.submission_id)
             elif row.confirmed:
+                ids.add(row.submission_id)
+        elif isinstance(row, Attachment):
+            # A file withheld (or otherwise changing state) changes the public list of files.
+            if row in session.dirty and inspect(row).attrs.state.history.has_changes():
                 ids.add(row.submission_id)
         elif isinstance(row, Answer):
             state = inspect(row)

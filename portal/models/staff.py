@@ -60,6 +60,7 @@ class AuditAction(LabeledEnum):
     DOCUMENT_REMOVE = "period.document_remove", _l("Document removed")
     OUTCOME_SAVE = "outcome.save", _l("Outcome draft saved")
     OUTCOME_PUBLISH = "outcome.publish", _l("Outcome published")
+    ATTACHMENT_WITHHOLD = "attachment.withhold", _l("File withheld from the public")
 
 
 class User(UserMixin, Base):

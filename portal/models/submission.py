@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
+from portal.models.attachments import Attachment
 from portal.models.consultation import CommentPeriod, Question
 from portal.models.labels import LabeledEnum
 from portal.models.types import UTCDateTime, code_column
@@ -122,8 +132,16 @@ class Submission(Base):
     # When what the public sees of this comment last changed: published, redacted, themes
     # changed, withdrawn. None while it has never been public. Set by portal/models/changes.py.
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Business-confidential information: the writer certified that the comment has a
+    # confidential part (this text and/or files marked confidential), which only moderators and
+    # admins read; everything else is the public version.
+    contains_bci: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    confidential_body: Mapped[str | None] = mapped_column(Text)
 
     period: Mapped[CommentPeriod] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Attachment.position",
+    )
     answers: Mapped[list[Answer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Answer.question_id",
     )
@@ -147,6 +165,17 @@ class Submission(Base):
         """What the public reads, the general comment and the answers, as one text."""
         parts = [self.shown_body, *(a.shown_text for a in self.sorted_answers)]
         return "\n\n".join(t for t in parts if t.strip())
+
+    @property
+    def public_attachments(self) -> list[Attachment]:
+        """Files anyone may download once the comment is published."""
+        return [a for a in self.attachments if a.public]
+
+    @property
+    def public_files_text(self) -> str:
+        """The text read from the public files (what search and theme suggestion add)."""
+        return "\n\n".join(a.extracted_text for a in self.public_attachments
+                            if a.extracted_text and a.extracted_text.strip())
 
     @property
     def flag_list(self) -> list[Flag]:

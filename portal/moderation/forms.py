@@ -128,3 +128,13 @@ class LinkForm(PortalForm):
         description=_l("Campaigns of the same comment period in another language."),
         validators=[InputRequired(message=_l("Choose a campaign."))],
     )
+
+
+class WithholdForm(PortalForm):
+    reason = TextAreaField(
+        _l("Why withhold this file"),
+        description=_l("For example: it holds personal data. Kept in the history; the public "
+                       "is told only that the file was withheld."),
+        validators=[DataRequired(message=_l("Say why the file is withheld.")),
+                    Length(max=2000, message=_l("Use at most %(max)d characters."))],
+    )

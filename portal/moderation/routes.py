@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -13,10 +21,33 @@ from werkzeug.datastructures import MultiDict
 
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
+from portal.downloads import send_attachment
 from portal.i18n import current_lang
-from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
-from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm, ReturnForm
-from portal.services import audit, campaign_queries, consultations, moderation, themes
+from portal.models import (
+    Country,
+    Flag,
+    Language,
+    Role,
+    Status,
+    Submission,
+    SubmitterType,
+)
+from portal.moderation.forms import (
+    BulkForm,
+    DecisionForm,
+    EditForm,
+    RejectForm,
+    ReturnForm,
+    WithholdForm,
+)
+from portal.services import (
+    attachments,
+    audit,
+    campaign_queries,
+    consultations,
+    moderation,
+    themes,
+)
 from portal.text.differences import word_differences
 
 bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
@@ -145,7 +176,9 @@ def _submission_or_404(submission_id: int) -> Submission:
 def _review(submission: Submission, reject_form: RejectForm | None = None,
             edit_form: EditForm | None = None, status: int = 200,
             return_form: ReturnForm | None = None,
-            answer_texts: dict[int, str] | None = None) -> ResponseReturnValue:
+            answer_texts: dict[int, str] | None = None,
+            withhold_form: WithholdForm | None = None, withhold_id: int | None = None,
+            ) -> ResponseReturnValue:
     db = get_session()
     reject_form = reject_form or RejectForm(version=submission.version)
     edit_form = edit_form or EditForm(
@@ -182,7 +215,41 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
         return_form=return_form,
         answer_texts=answer_texts,
         publish_form=DecisionForm(version=submission.version, formdata=None),
+        withhold_form=withhold_form or WithholdForm(formdata=None),
+        blank_withhold=WithholdForm(formdata=None),
+        withhold_id=withhold_id,
     ), status
+
+
+@bp.get("/files/<int:attachment_id>")
+@role_required(*STAFF_ROLES)
+def attachment_file(attachment_id: int) -> ResponseReturnValue:
+    """Any file of any comment, confidential ones included, for moderators and admins."""
+    found = attachments.for_download(get_session(), attachment_id, staff=True,
+                                     confidential_ok=True)
+    if found is None:
+        abort(404)
+    return send_attachment(found, private=True)
+
+
+@bp.post("/files/<int:attachment_id>/withhold")
+@role_required(*STAFF_ROLES)
+def withhold_file(attachment_id: int) -> ResponseReturnValue:
+    db = get_session()
+    found = attachments.for_download(db, attachment_id, staff=True, confidential_ok=True)
+    if found is None:
+        abort(404)
+    form = WithholdForm()
+    if not form.validate_on_submit():
+        return _review(found.submission, withhold_form=form, withhold_id=found.id, status=422)
+    try:
+        attachments.withhold(db, current_actor(), found, form.reason.data or "")
+    except attachments.AttachmentError as exc:
+        db.rollback()
+        form.reason.errors = [str(exc.message)]
+        return _review(found.submission, withhold_form=form, withhold_id=found.id, status=409)
+    flash(_("The file “%(name)s” is withheld from the public.", name=found.name), "success")
+    return redirect(url_for(".review", submission_id=found.submission_id), code=303)
 
 
 @bp.get("/submissions/<int:submission_id>")

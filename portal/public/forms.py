@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    MultipleFileField,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,6 +27,8 @@ from wtforms.validators import (
 
 from portal.forms import PortalForm, VisibleRequired, select_choices
 from portal.models import CommentPeriod, Country, Language, Question, SubmitterType
+from portal.services.attachment_checks import FileRefused, check
+from portal.services.submissions import Upload
 from portal.text.visible import is_blank
 
 MAX_BODY = 20000
@@ -93,6 +98,29 @@ class CommentForm(PortalForm):
         choices=select_choices(Language.choices(Language.EN, Language.ES), _l("Detect it for me")),
         default="",
     )
+    files = MultipleFileField(
+        _l("Files"),
+        # The description names the configured limits (comment_form_for).
+    )
+    contains_bci = BooleanField(
+        _l("My submission contains business-confidential information"),
+        description=_l("Tick this only if part of what you send must not be made public. You "
+                       "then give that part below, and everything else in this form is the "
+                       "public version, which is published like any comment."),
+    )
+    confidential_body = TextAreaField(
+        _l("Confidential text"),
+        description=_l("Read only by the moderators and administrators of the portal; never "
+                       "published."),
+    )
+    confidential_files = MultipleFileField(
+        _l("Confidential files"),
+        description=_l("Read only by the moderators and administrators; never published."),
+    )
+    bci_certify = BooleanField(
+        _l("I certify that the confidential part contains business-confidential information "
+           "and that the rest of this form is a public version I agree to have published."),
+    )
     consent_publish = BooleanField(
         _l("Publish my name and organization with my comment"),
         description=_l(
@@ -116,6 +144,73 @@ class CommentForm(PortalForm):
             )
 
     questions: list[Question] = []
+    # Files that passed every check, in the order sent (public ones first).
+    uploads: list[Upload]
+
+    def chosen(self, field: MultipleFileField) -> list[FileStorage]:
+        """The files a person chose in a file box (a box left empty sends one nameless part)."""
+        return [f for f in (field.data or []) if isinstance(f, FileStorage) and f.filename]
+
+    def chosen_names(self) -> list[str]:
+        """Names of every file chosen, to say which to choose again after an error."""
+        return [f.filename or "" for f in (*self.chosen(self.files),
+                                           *self.chosen(self.confidential_files))]
+
+    def _check_files(self, field: MultipleFileField, confidential: bool) -> None:
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        for storage in self.chosen(field):
+            data = storage.stream.read(limit + 1)
+            try:
+                checked = check(data, storage.filename or "", limit)
+            except FileRefused as exc:
+                raise ValidationError(_l("%(name)s: %(problem)s",
+                                         name=storage.filename, problem=exc.message)) from exc
+            self.uploads.append(Upload(checked, confidential=confidential))
+
+    def _too_many(self) -> bool:
+        most = current_app.config["ATTACHMENT_MAX_FILES"]
+        return len(self.chosen(self.files)) + len(self.chosen(self.confidential_files)) > most
+
+    def validate_files(self, field: MultipleFileField) -> None:
+        if self._too_many():
+            raise ValidationError(_l(
+                "You chose %(count)s files; at most %(most)s can be sent with one comment.",
+                count=len(self.chosen_names()), most=current_app.config["ATTACHMENT_MAX_FILES"]))
+        self._check_files(field, confidential=False)
+
+    def validate_confidential_files(self, field: MultipleFileField) -> None:
+        if self._too_many():
+            return  # said once, beside the public files
+        if self.chosen(field) and not self.contains_bci.data:
+            raise ValidationError(_l("Tick “My submission contains business-confidential "
+                                     "information”, or choose these files as public files."))
+        self._check_files(field, confidential=True)
+
+    def validate_confidential_body(self, field: TextAreaField) -> None:
+        text = field.data or ""
+        if not is_blank(text) and not self.contains_bci.data:
+            raise ValidationError(_l("Tick “My submission contains business-confidential "
+                                     "information”, or leave this box empty."))
+        length = _normalized_length(text)
+        if length > MAX_BODY:
+            raise ValidationError(_l(
+                "Your comment has %(length)s characters; the limit is %(max)s. Please "
+                "shorten it by %(over)s characters: your whole text is still in the box.",
+                length=format_decimal(length), max=format_decimal(MAX_BODY),
+                over=format_decimal(length - MAX_BODY)))
+
+    def validate_contains_bci(self, field: BooleanField) -> None:
+        if not field.data:
+            return
+        if is_blank(self.confidential_body.data or "") and \
+                not self.chosen(self.confidential_files):
+            raise ValidationError(_l("Give the confidential part: write it in “Confidential "
+                                     "text” or choose confidential files."))
+
+    def validate_bci_certify(self, field: BooleanField) -> None:
+        if self.contains_bci.data and not field.data:
+            raise ValidationError(_l("Certify the confidential part to send a submission with "
+                                     "business-confidential information."))
 
     def answer_fields(self) -> list[tuple[Question, TextAreaField]]:
         return [(q, self[f"answer_{q.id}"]) for q in self.questions]
@@ -127,6 +222,12 @@ class CommentForm(PortalForm):
     def validate_body(self, field: TextAreaField) -> None:
         if is_blank(field.data):
             field.data = field.data or ""
+            if self.chosen(self.files):
+                return  # a public file may be the whole comment (a position paper)
+            if self.contains_bci.data:
+                raise StopValidation(_l(
+                    "A submission with confidential information needs a public version: write "
+                    "it here, answer a question, or choose a public file."))
             if not self.questions:
                 raise StopValidation(_l("Write your comment."))
             if not self.answers():
@@ -173,6 +274,12 @@ def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> Comm
         ))
     form = PeriodCommentForm(**kwargs)
     form.questions = list(period.questions)
+    form.uploads = []
+    form.files.description = _l(
+        "Optional. Up to %(count)s files of %(size)s MB each: PDF, Word (DOCX), Excel (XLSX), "
+        "OpenDocument (ODT), plain text, PNG or JPEG. They are published with your comment.",
+        count=current_app.config["ATTACHMENT_MAX_FILES"],
+        size=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024))
     if period.questions:
         form.body.label.text = str(_l("General comment"))
         form.body.description = _l(

@@ -16,15 +16,19 @@ from flask import (
 from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug import Response
 
 from portal.db import get_session
+from portal.downloads import send_attachment
+from portal.errors import render_error
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
 from portal.models import (
     CommentPeriod,
     Country,
+    FileState,
     Language,
     PeriodState,
     Submission,
@@ -33,6 +37,7 @@ from portal.models import (
 from portal.public import timing
 from portal.public.forms import MAX_ANSWER, MAX_BODY, CommentForm, comment_form_for
 from portal.services import (
+    attachment_store,
     campaign_summaries,
     consultations,
     documents,
@@ -155,6 +160,7 @@ def _render_form(
 )
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
+    config = current_app.config
     form = comment_form_for(found, current_lang())
     if request.method == "GET" or found.state() is not PeriodState.OPEN:
         return _render_form(found, form)
@@ -180,8 +186,14 @@ def comment(slug: str) -> ResponseReturnValue:
                 answers=tuple(submissions.AnswerInput(q.id, q.position, text)
                               for q, text in form.answers()),
                 too_fast=timing.too_fast(form.shown.data),
+                contains_bci=bool(form.contains_bci.data),
+                confidential_body=(form.confidential_body.data or "")
+                if form.contains_bci.data else "",
             ),
             ui_language=current_lang(),
+            uploads=form.uploads,
+            store=attachment_store.current_store(),
+            max_files=config["ATTACHMENT_MAX_FILES"],
         )
     except submissions.PeriodNotOpenError:
         session.rollback()
@@ -203,6 +215,23 @@ def _remember_receipt(tracking: str) -> None:
 
 def _owns_receipt(tracking: str) -> bool:
     return tracking in flask_session.get("receipts", [])
+
+
+def comment_form_after_too_large() -> ResponseReturnValue | None:
+    """A comment larger than MAX_CONTENT_LENGTH cannot be read at all: give the form back,
+    saying so beside the files, rather than a bare error page."""
+    if request.method != "POST" or request.endpoint != "public.comment":
+        return None
+    found = consultations.period_by_slug(get_session(), (request.view_args or {}).get("slug", ""))
+    if found is None:
+        return None
+    form = comment_form_for(found, current_lang(), formdata=None, meta={"csrf": True})
+    g.too_large = True
+    form.files.errors = [_(
+        "Everything you sent together is larger than the site accepts (%(size)s MB). Nothing was "
+        "saved, and your text could not be kept: please send fewer or smaller files.",
+        size=(current_app.config["MAX_CONTENT_LENGTH"] or 0) // (1024 * 1024))]
+    return _render_form(found, form, status=413)
 
 
 def comment_form_after_csrf_error() -> ResponseReturnValue | None:
@@ -281,6 +310,20 @@ def published_comment(tracking: str) -> str:
     themes = reading_room_service.themes_of(get_session(), [found.id]).get(found.id, [])
     return render_template("public/comment.html", submission=found, period=found.period,
                            themes=themes)
+
+
+@bp.get("/comments/<tracking>/files/<int:position>")
+def published_file(tracking: str, position: int) -> ResponseReturnValue:
+    """A public file of a published comment; a withheld one says so (410)."""
+    found = reading_room_service.published_by_tracking(get_session(), tracking)
+    wanted = next((a for a in found.attachments if a.position == position), None) \
+        if found is not None else None
+    if wanted is None or wanted.confidential or wanted.state is FileState.HELD:
+        abort(404)
+    if wanted.state is FileState.WITHHELD:
+        return render_error(410, _("The moderators withheld this file from the public. The "
+                                   "rest of the comment is still published."))
+    return send_attachment(wanted, private=False)
 
 
 def _reason_in(submission: Submission) -> str | None:

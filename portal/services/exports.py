@@ -413,7 +413,7 @@ def summary_dict(summary: summaries.Summary, lang: str) -> dict[str, object]:
                 "by_language": t.by_language,
                 "distinctive_terms": [term.term for term in t.terms],
                 "quotes": [{"tracking_number": q.tracking_number, "text": q.text,
-                            "whole_comment": q.whole} for q in t.quotes],
+                            "whole_comment": q.whole, "file": q.file_name} for q in t.quotes],
             }
             for t in summary.themes
         ],
@@ -493,7 +493,8 @@ def _workbook(session: Session, period_ids: Sequence[int], options: ExportOption
     theme_rows = (
         [t.theme.label(options.lang), t.count, round(t.share, 4),
          ", ".join(term.term for term in t.terms),
-         "\n\n".join(f"{q.text} ({q.tracking_number})" for q in t.quotes)]
+         "\n\n".join(f"{q.text} ({q.tracking_number}"
+                      + (f", {q.file_name})" if q.file_name else ")") for q in t.quotes)]
         for t in summary.themes
     )
     question_rows = (

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from portal.models import Submission
+from portal.models import Attachment, FileState, Submission
 from portal.text.folding import fold
 
 MAX_QUERY_CHARS = 200
+# Text read from a comment's files that is indexed (PostgreSQL's tsvector holds at most 1 MB).
+MAX_FILES_CHARS = 300_000
 MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -54,8 +56,23 @@ def parse(raw: str) -> list[list[str]]:
 
 
 def _public_text(submission: Submission) -> tuple[str, str]:
-    """The subject, and the public versions of the general comment and of the answers."""
-    return submission.shown_subject, submission.shown_full_text
+    """The subject, and the public versions of the general comment, of the answers and the
+    text read from the public files."""
+    files = submission.public_files_text[:MAX_FILES_CHARS]
+    body = "\n\n".join(t for t in (submission.shown_full_text, files) if t)
+    return submission.shown_subject, body
+
+
+def _files_text(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    texts: dict[int, list[str]] = {}
+    for submission_id, text_ in session.execute(
+        select(Attachment.submission_id, Attachment.extracted_text)
+        .where(Attachment.submission_id.in_(ids), Attachment.confidential.is_(False),
+               Attachment.state == FileState.STORED, Attachment.extracted_text.is_not(None))
+        .order_by(Attachment.submission_id, Attachment.position)
+    ):
+        texts.setdefault(submission_id, []).append(text_ or "")
+    return {k: "\n\n".join(v)[:MAX_FILES_CHARS] for k, v in texts.items()}
 
 
 def index(session: Session, submission: Submission) -> None:
@@ -89,6 +106,7 @@ def index_many(session: Session, ids: Sequence[int], fresh: bool = False) -> Non
                .label("subject"), Submission.body, Submission.public_body)
         .where(Submission.id.in_(ids))
     ).all()
+    files = _files_text(session, ids)
     postgresql = session.get_bind().dialect.name == "postgresql"
     if postgresql:
         if not fresh:
@@ -100,7 +118,8 @@ def index_many(session: Session, ids: Sequence[int], fresh: bool = False) -> Non
                 "setweight(to_tsvector('english', :doc), 'A') || "
                 "to_tsvector('spanish', :doc) || to_tsvector('simple', :doc))"
             ),
-            [{"id": r.id, "doc": fold(f"{r.subject}\n{r.public_body or r.body}")} for r in rows],
+            [{"id": r.id, "doc": fold(f"{r.subject}\n{r.public_body or r.body}\n"
+                                      f"{files.get(r.id, '')}")} for r in rows],
         )
         return
     if not fresh:
@@ -109,7 +128,8 @@ def index_many(session: Session, ids: Sequence[int], fresh: bool = False) -> Non
     session.execute(
         text("INSERT INTO submission_fts (rowid, subject, body) VALUES (:id, :s, :b)"),
         [{"id": r.id, "s": r.subject,
-          "b": r.public_body if r.public_body is not None else r.body} for r in rows],
+          "b": (r.public_body if r.public_body is not None else r.body)
+          + ("\n\n" + files[r.id] if r.id in files else "")} for r in rows],
     )
 
 

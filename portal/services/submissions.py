@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -13,9 +14,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import sanitize
-from portal.models import Answer, CommentPeriod, Flag, PeriodState, Status, Submission
+from portal.models import (
+    Answer,
+    Attachment,
+    CommentPeriod,
+    Extraction,
+    FileType,
+    Flag,
+    PeriodState,
+    Status,
+    Submission,
+)
 from portal.models.types import utcnow
 from portal.services import campaigns, language, outbox, themes
+from portal.services.attachment_checks import CheckedFile
+from portal.services.attachment_store import AttachmentStore, forget_on_rollback
 from portal.text.folding import fold
 from portal.text.visible import is_blank
 
@@ -57,6 +70,10 @@ class SubmissionInput:
     # Sent sooner after the form was shown than a person can fill it in (or without the signed
     # time the form carries): software, most likely.
     too_fast: bool = False
+    # Business-confidential information: the writer ticked and certified it; the confidential
+    # text (if any) reaches staff only.
+    contains_bci: bool = False
+    confidential_body: str = ""
 
     def full_text(self) -> str:
         return "\n\n".join(t for t in [self.body, *(a.text for a in self.answers)]
@@ -90,7 +107,42 @@ def normalize_tracking_number(raw: str) -> str:
     return f"{TRACKING_PREFIX}-{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
 
 
-def canonical_record(period_docket: str, data: SubmissionInput, received_at: datetime) -> str:
+@dataclass(frozen=True)
+class Upload:
+    """A checked file and whether it belongs to the confidential version."""
+
+    file: CheckedFile
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the receipt says of a file: enough to prove which bytes were received."""
+
+    position: int
+    name: str
+    sha256: str
+    size: int
+    type: str
+    confidential: bool
+
+    def canonical(self) -> dict[str, object]:
+        record: dict[str, object] = {"position": self.position, "sha256": self.sha256,
+                                     "size": self.size, "type": self.type}
+        if self.confidential:
+            # The name of a confidential file is itself kept from every page, the receipt too.
+            record["confidential"] = True
+        else:
+            record["name"] = self.name
+        return record
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def canonical_record(period_docket: str, data: SubmissionInput, received_at: datetime,
+                     files: Sequence[FileRecord] = ()) -> str:
     """The exact bytes the receipt's digest is taken over: sorted-key JSON, UTF-8."""
     record = asdict(data)
     record.pop("declared_language")
@@ -100,6 +152,15 @@ def canonical_record(period_docket: str, data: SubmissionInput, received_at: dat
         # Only comments with answers carry the key: older receipts keep their exact bytes.
         record["answers"] = sorted(answers, key=lambda a: a["position"])
     record.pop("too_fast")
+    # Likewise files and the confidential part: keys present only when there are some. The
+    # confidential text is covered by its SHA-256, so the record itself never shows it.
+    record.pop("contains_bci")
+    confidential = record.pop("confidential_body")
+    if data.contains_bci:
+        record["contains_bci"] = True
+        record["confidential_text_sha256"] = text_sha256(confidential) if confidential else None
+    if files:
+        record["attachments"] = [f.canonical() for f in sorted(files, key=lambda f: f.position)]
     record["period"] = period_docket
     record["received_at"] = received_at.isoformat()
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -123,8 +184,12 @@ def canonical_for(submission: Submission) -> str:
         consent_publish=submission.consent_publish,
         answers=tuple(AnswerInput(a.question_id, a.question.position, a.text)
                       for a in submission.sorted_answers),
+        contains_bci=submission.contains_bci,
+        confidential_body=submission.confidential_body or "",
     )
-    return canonical_record(submission.period.docket_id, data, submission.received_at)
+    files = [FileRecord(a.position, a.name, a.sha256, a.size, a.file_type.value, a.confidential)
+             for a in submission.attachments]
+    return canonical_record(submission.period.docket_id, data, submission.received_at, files)
 
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -155,14 +220,34 @@ def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print
     return " ".join(flags)
 
 
+def _check_parts(data: SubmissionInput, uploads: Sequence[Upload], max_files: int) -> None:
+    """What the form checks beside each field, checked again for every other caller."""
+    if len(uploads) > max_files:
+        raise ValueError("too many files")
+    public_files = [u for u in uploads if not u.confidential]
+    if is_blank(data.full_text()) and not public_files:
+        raise ValueError("neither a comment nor an answer nor a public file")
+    confidential = not is_blank(data.confidential_body) or len(public_files) < len(uploads)
+    if data.contains_bci and not confidential:
+        raise ValueError("business-confidential without a confidential part")
+    if confidential and not data.contains_bci:
+        raise ValueError("a confidential part without the certification")
+
+
 def submit(
     session: Session,
     period: CommentPeriod,
     data: SubmissionInput,
     ui_language: str,
     now: datetime | None = None,
+    uploads: Sequence[Upload] = (),
+    store: AttachmentStore | None = None,
+    max_files: int = 5,
 ) -> Submission:
-    """Store a comment on an open period; the caller commits before showing the receipt."""
+    """Store a comment on an open period; the caller commits before showing the receipt.
+
+    Files are written to the store (content-addressed) and removed again if the transaction
+    rolls back; their text is read later (portal/services/attachments.py), never here."""
     now = now or utcnow()
     state = period.state(now)
     if state is not PeriodState.OPEN:
@@ -171,10 +256,11 @@ def submit(
     if any(a.question_id not in asked or asked[a.question_id].position != a.position
            for a in data.answers):
         raise ValueError("an answer to a question the period does not ask")
-    if is_blank(data.full_text()):
-        raise ValueError("neither a comment nor an answer")
     if is_blank(data.subject):
         raise ValueError("no subject")
+    _check_parts(data, uploads, max_files)
+    if uploads and store is None:
+        raise ValueError("files without a store to keep them")
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
     lang, source = language.resolve(data.declared_language, data.full_text())
     tracking = new_tracking_number()
@@ -197,11 +283,18 @@ def submit(
         consent_publish=data.consent_publish,
         ui_language=ui_language,
         received_at=now,
-        digest=digest_of(canonical_record(period.docket_id, data, now)),
+        digest=digest_of(canonical_record(period.docket_id, data, now, [
+            FileRecord(i, u.file.name, u.file.sha256, u.file.size, u.file.file_type.value,
+                       u.confidential) for i, u in enumerate(uploads, start=1)])),
         status=Status.PENDING,
         answers=[Answer(question_id=a.question_id, text=a.text,
                         text_html=sanitize.render_text(a.text)) for a in data.answers],
+        contains_bci=data.contains_bci,
+        confidential_body=data.confidential_body if data.contains_bci and
+        data.confidential_body.strip() else None,
     )
+    if uploads and store is not None:
+        submission.attachments = _store_files(session, store, uploads)
     submission.text_fingerprint = fingerprint(data.full_text())
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
@@ -212,6 +305,26 @@ def submit(
     themes.suggest(session, submission, period.pillar_id)
     campaigns.check_after_submit(session, submission)
     return submission
+
+
+def _store_files(session: Session, store: AttachmentStore, uploads: Sequence[Upload]
+                 ) -> list[Attachment]:
+    rows, written = [], []
+    try:
+        for position, upload in enumerate(uploads, start=1):
+            f = upload.file
+            key, new = store.put(f.sha256, f.data)
+            if new:
+                written.append(key)
+            image = f.file_type in (FileType.PNG, FileType.JPEG)
+            rows.append(Attachment(
+                position=position, sha256=f.sha256, size=f.size, file_type=f.file_type,
+                name=f.name, storage_key=key, confidential=upload.confidential, state=f.state,
+                held_markers=f.held_markers,
+                extraction=Extraction.NOT_APPLICABLE if image else Extraction.PENDING))
+    finally:
+        forget_on_rollback(session, store, written)
+    return rows
 
 
 def by_tracking_number(session: Session, raw: str) -> Submission | None:

@@ -28,7 +28,7 @@ from portal.models import (
 )
 from portal.services import campaign_summaries, question_summaries
 from portal.services import themes as theme_service
-from portal.text.excerpts import excerpt
+from portal.text.excerpts import excerpt, has_term
 from portal.text.terms import DistinctiveTerm, TermCounter
 
 TERM_SAMPLE = 20000
@@ -44,6 +44,8 @@ class Quote:
     language: str
     submitter_type: str
     country: str
+    # The public file the excerpt is quoted from, when the comment's own text does not say it.
+    file_name: str | None = None
 
 
 @dataclass
@@ -157,9 +159,17 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
     for submission, matched in rows:
         text = submission.shown_full_text
         terms = [m.strip() for m in matched.split(",") if m.strip()] or [theme.label_en]
+        source = None
+        if not has_term(text, terms):
+            # The theme was found in a public file (a position paper): quote it from there.
+            source = next((a for a in submission.public_attachments
+                           if a.extracted_text and has_term(a.extracted_text, terms)), None)
+            if source is not None and source.extracted_text:
+                text = source.extracted_text
         quoted = excerpt(text, terms)
         quotes.append(Quote(submission.tracking_number, quoted, quoted.strip() == text.strip(),
-                            submission.language, submission.submitter_type, submission.country))
+                            submission.language, submission.submitter_type, submission.country,
+                            file_name=source.name if source is not None else None))
     return quotes
 
 

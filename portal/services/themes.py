@@ -40,8 +40,10 @@ def suggest(session: Session, submission: Submission, pillar_id: int) -> list[Su
     """Store the themes the matcher finds in the comment (replacing earlier suggestions)."""
     themes = for_pillar(session, pillar_id)
     by_code = {t.code: t for t in themes}
-    # The general comment and the answers alike.
-    suggestions = suggest_themes(submission.full_text, submission.language, _keywords(themes))
+    # The general comment and the answers alike, and the text of the public files once read
+    # (never the confidential part: themes are counted in public summaries).
+    text = "\n\n".join(t for t in (submission.full_text, submission.public_files_text) if t)
+    suggestions = suggest_themes(text, submission.language, _keywords(themes))
     existing = {
         row.theme_id: row
         for row in session.scalars(

@@ -45,6 +45,11 @@ def _first_hit(text: str, terms: Sequence[str]) -> tuple[int, int] | None:
     return spans[hits[0].start][1], spans[hits[0].end - 1][2]
 
 
+def has_term(text: str, terms: Sequence[str]) -> bool:
+    """Whether any of the terms occurs in the text (stems, both languages)."""
+    return _first_hit(text, terms) is not None
+
+
 def excerpt(text: str, matched_terms: Sequence[str], max_chars: int = 300) -> str:
     """A verbatim substring of text, at most max_chars long, to quote a comment by.
 

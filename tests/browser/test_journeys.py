@@ -88,10 +88,16 @@ def test_spanish_journey_from_home_to_a_receipt_that_stays_reachable(
     tab_to(page, body)
     page.keyboard.type(SPANISH_BODY)
     tab_to(page, label("Idioma de su comentario"))
+    tab_to(page, label("Archivos", exact=True))  # optional: none chosen
     consent = label("Publicar mi nombre y mi organización con mi comentario")
     tab_to(page, consent)
     page.keyboard.press("Space")
     expect(consent).to_be_checked()
+    # The confidential part is optional too, and left alone.
+    for name in ("Mi presentación contiene información comercial confidencial",
+                 "Texto confidencial", "Archivos confidenciales"):
+        tab_to(page, label(name))
+    tab_to(page, page.get_by_role("checkbox", name=re.compile("^Certifico")))
     tab_to(page, page.get_by_role("button", name="Enviar comentario"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
