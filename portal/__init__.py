@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import api, cli, db, errors, i18n, security
     from portal.extensions import csrf, limiter, login_manager
+    from portal.services import term_stats  # noqa: F401  (registers its flush hooks)
 
     db.init_app(app)
     i18n.init_app(app)

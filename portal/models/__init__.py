@@ -28,9 +28,13 @@ from portal.models.submission import (
     SubmissionCount,
     SubmitterType,
 )
+from portal.models.term_stats import SubmissionTerms, TermCount, TermForm
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "SubmissionTerms",
+    "TermCount",
+    "TermForm",
     "Answer",
     "Docket",
     "DocumentKind",

@@ -1,8 +1,8 @@
 """Per question of a period: how many answered, the themes of those who did, the words their
 answers use more than the rest, and representative answers quoted exactly.
 
-Counts are SQL aggregates over published comments; terms and quotes read answer texts (public
-versions) from a bounded sample, like the theme summary.
+Counts are SQL aggregates over published comments; terms come from the stored term statistics
+(services/term_stats.py); quotes read a bounded sample of recent answers (public versions).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from portal.models import (
     SubmissionTheme,
     Theme,
 )
+from portal.services import term_stats
 from portal.text.excerpts import excerpt
 from portal.text.folding import tokens
-from portal.text.terms import DistinctiveTerm, TermCounter
+from portal.text.terms import DistinctiveTerm
 
-TERM_SAMPLE = 20000
 QUOTE_CANDIDATES = 200
 QUOTES_PER_QUESTION = 3
 THEMES_PER_QUESTION = 5
@@ -85,12 +85,13 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
     ):
         theme_counts[question_id].append((theme_id, n))
     themes = {t.id: t for t in session.scalars(select(Theme))}
-    counter = _terms(session, period_ids) if published else TermCounter()
+    term_stats.apply_pending(session)
     result = []
     for question in questions:
         n = counts.get(question.id, 0)
         ranked = sorted(theme_counts.get(question.id, []), key=lambda tn: (-tn[1], tn[0]))
-        terms = counter.distinctive(question.id, top=8) if n else []
+        terms = (term_stats.distinctive(session, period_ids, term_stats.ANSWERS, question.id)
+                 if n else [])
         result.append(QuestionSummary(
             question=question, docket=dockets[question.period_id], answered=n,
             share=(n / published) if published else 0.0,
@@ -98,29 +99,6 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
             terms=terms, quotes=_quotes(session, question, terms) if n else [],
         ))
     return result
-
-
-def _terms(session: Session, period_ids: Sequence[int]) -> TermCounter:
-    """Answers grouped by question, against the other answers and the general comments."""
-    counter = TermCounter()
-    recent = (select(Submission.id).where(Submission.period_id.in_(period_ids),
-                                          Submission.status == Status.PUBLISHED)
-              .order_by(Submission.id.desc()).limit(TERM_SAMPLE).subquery())
-    for body, public_body, lang in session.execute(
-        select(Submission.body, Submission.public_body, Submission.language)
-        .where(Submission.id.in_(select(recent.c.id))).execution_options(yield_per=500)
-    ):
-        text = public_body if public_body is not None else body
-        if text.strip():
-            counter.add(text, lang)
-    for question_id, text, lang in session.execute(
-        select(Answer.question_id, _SHOWN, Submission.language)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .where(Submission.id.in_(select(recent.c.id)), _SHOWN != "")
-        .execution_options(yield_per=500)
-    ):
-        counter.add(text, lang, (question_id,))
-    return counter
 
 
 def _quotes(session: Session, question: Question,

@@ -1,7 +1,8 @@
 """Planner summaries: themes, who said what, over time, with exact quotes that cite their source.
 
-Counts come from SQL aggregates, so they stay cheap at a million rows. Distinctive terms need
-the text itself: they stream through the most recent published comments (up to TERM_SAMPLE).
+Counts come from SQL aggregates, so they stay cheap at a million rows. Distinctive terms come
+from term statistics kept as comments are decided (services/term_stats.py), over every published
+comment, not from the texts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, distinct, 
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.models import (
-    Answer,
     Campaign,
     CampaignCheck,
     CommentPeriod,
@@ -26,12 +26,11 @@ from portal.models import (
     SubmissionTheme,
     Theme,
 )
-from portal.services import campaign_summaries, question_summaries
+from portal.services import campaign_summaries, question_summaries, term_stats
 from portal.services import themes as theme_service
 from portal.text.excerpts import excerpt
-from portal.text.terms import DistinctiveTerm, TermCounter
+from portal.text.terms import DistinctiveTerm
 
-TERM_SAMPLE = 20000
 EXCERPTS_PER_THEME = 3
 UNCOVERED_LISTED = 20
 
@@ -163,46 +162,6 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
     return quotes
 
 
-def _terms(session: Session, period_ids: Sequence[int]) -> tuple[TermCounter, int]:
-    counter = TermCounter()
-    recent = (
-        select(Submission.id)
-        .where(_published(period_ids))
-        .order_by(Submission.id.desc())
-        .limit(TERM_SAMPLE)
-        .subquery()
-    )
-    query = (
-        select(Submission.id, Submission.body, Submission.public_body, Submission.language)
-        .where(Submission.id.in_(select(recent.c.id)))
-        .order_by(Submission.id)
-    )
-    theme_rows = session.execute(
-        select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-        .where(SubmissionTheme.confirmed.is_(True),
-               SubmissionTheme.submission_id.in_(select(recent.c.id)))
-    )
-    groups: dict[int, list[int]] = defaultdict(list)
-    for submission_id, theme_id in theme_rows:
-        groups[submission_id].append(theme_id)
-    # The public versions of the answers count with their comment's text.
-    answers: dict[int, list[str]] = defaultdict(list)
-    for submission_id, text in session.execute(
-        select(Answer.submission_id, func.coalesce(Answer.public_text, Answer.text))
-        .where(Answer.submission_id.in_(select(recent.c.id)))
-        .order_by(Answer.submission_id, Answer.question_id)
-    ):
-        answers[submission_id].append(text)
-    sampled = 0
-    for sid, body, public_body, lang in session.execute(query.execution_options(yield_per=500)):
-        text = public_body if public_body is not None else body
-        if sid in answers:
-            text = "\n\n".join(t for t in [text, *answers[sid]] if t.strip())
-        counter.add(text, lang, groups.get(sid, ()))
-        sampled += 1
-    return counter, sampled
-
-
 def summarize(session: Session, periods: Sequence[CommentPeriod],
               counting: Counting = Counting.SIGNATURES) -> Summary:
     """What was said, per theme, by whom and when. With Counting.ONCE, theme counts and shares
@@ -225,7 +184,8 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
     by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
     by_country = _theme_split(session, period_ids, Submission.country, counting)
     by_language = _theme_split(session, period_ids, Submission.language, counting)
-    counter, sampled = _terms(session, period_ids) if published else (TermCounter(), 0)
+    term_stats.apply_pending(session)
+    sampled = term_stats.documents(session, period_ids, term_stats.COMMENTS)
     summaries = []
     for pillar_id in pillar_ids:
         for theme in theme_service.for_pillar(session, pillar_id, active_only=False):
@@ -236,7 +196,8 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
                 theme=theme, count=n, share=(n / base) if base else 0.0,
                 by_type=by_type.get(theme.id, {}), by_country=by_country.get(theme.id, {}),
                 by_language=by_language.get(theme.id, {}),
-                terms=counter.distinctive(theme.id, top=8) if n else [],
+                terms=term_stats.distinctive(session, period_ids, term_stats.COMMENTS, theme.id)
+                if n else [],
                 quotes=_quotes(session, period_ids, theme) if n else [],
             ))
     summaries.sort(key=lambda s: (-s.count, s.theme.position))
