@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -57,8 +58,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Comments are checked for campaigns in the request that stores them
     # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a
-    # second) with the app, not while a person's first comment waits.
-    from portal.text.nearduplicates import warm_up
+    # second) with the app, not while a person's first comment waits. A `flask` command (an
+    # export, a migration) serves nobody: it loads the library if and when it checks a comment.
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        from portal.text.nearduplicates import warm_up
 
-    warm_up()
+        warm_up()
     return app

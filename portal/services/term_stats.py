@@ -55,11 +55,17 @@ def contribution(body: str, language: str, themes: Iterable[int],
     answers = [(qid, text) for qid, text in answers if text.strip()]
     whole = "\n\n".join(t for t in [body, *(text for _, text in answers)] if t.strip())
     found = document_terms(whole, language)
+    if not body.strip():
+        alone = None
+    elif answers:
+        alone = sorted(document_terms(body, language))
+    else:
+        alone = sorted(found)  # the general comment is the whole text
     return {
         "c": {term: {form[:MAX_FORM]: n for form, n in forms.items()}
               for term, forms in found.items()},
         "t": sorted(set(themes)),
-        "b": sorted(document_terms(body, language)) if body.strip() else None,
+        "b": alone,
         "a": {str(qid): sorted(document_terms(text, language)) for qid, text in answers},
     }
 

@@ -86,17 +86,24 @@ class TermCounter:
 MAX_WORD = 40
 
 
-def document_terms(text: str, lang: str) -> dict[str, Counter[str]]:
+def document_terms(text: str, lang: str) -> dict[str, dict[str, int]]:
     """The terms (stems) one comment uses, each with its written forms and how often each
     occurs: what TermCounter.add counts, and what the stored term statistics hold per comment."""
-    forms = [_written_form(text, m) for m in WORD.finditer(text)]
     if lang not in SNOWBALL:
-        lang = _guess_language([fold(form).replace("-", "") for form in forms])
-    found: dict[str, Counter[str]] = {}
-    for form in forms:
-        term = _term_of(form, lang)
-        if term is not None:
-            found.setdefault(term, Counter())[form] += 1
+        lang = _guess_language([fold(m.group()).replace("-", "") for m in WORD.finditer(text)])
+    found: dict[str, dict[str, int]] = {}
+    for match in WORD.finditer(text):
+        word = match.group()
+        term = _term_of(word, lang)  # folding makes the term the same for every written form
+        if term is None:
+            continue
+        # Most words are plain lower-case ASCII: their written form is the word itself.
+        form = word if word.isascii() and word.islower() else _written_form(text, match)
+        forms = found.get(term)
+        if forms is None:
+            found[term] = {form: 1}
+        else:
+            forms[form] = forms.get(form, 0) + 1
     return found
 
 
