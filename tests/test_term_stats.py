@@ -93,7 +93,9 @@ def test_publish_reject_redact_rethemes_and_return_keep_counts_exact(
              for n in range(3)]
     trucks = [add_submission(app, period, body=TRUCKS, email=f"t{n}@example.org",
                              declared_language="en")[0] for n in range(3)]
-    assert assert_as_if_counted_afresh(app) == {}  # nothing public, nothing counted
+    counts = assert_as_if_counted_afresh(app)  # nothing public: only the days they came in
+    assert {k: n for k, n in counts.items() if k[1] != term_stats.DAYS} == {}
+    assert sum(n for k, n in counts.items() if k[1] == term_stats.DAYS) == 6
     for sid in solar:
         _with_theme(app, sid, "energy")
     for sid in trucks[:2]:
@@ -104,6 +106,8 @@ def test_publish_reject_redact_rethemes_and_return_keep_counts_exact(
     assert counts[(pid, "c", 0, "")] == 5 and counts[(pid, "c", energy, "")] == 3
     assert counts[(pid, "c", energy, "solar")] == 3 and (pid, "c", energy, "truck") not in counts
     assert counts[(pid, "q", q1, "transmiss")] == 3
+    assert counts[(pid, "s", energy, "country:MX")] == 3 and counts[(pid, "s", 0, "lang:en")] == 5
+    assert counts[(pid, "a", q1, str(energy))] == 3
 
     with app.app_context(), write_session() as s:  # a rejection counts nothing
         pending = s.get(Submission, trucks[2])

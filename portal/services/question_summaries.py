@@ -7,11 +7,10 @@ Counts are SQL aggregates over published comments; terms come from the stored te
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -20,7 +19,6 @@ from portal.models import (
     Question,
     Status,
     Submission,
-    SubmissionTheme,
     Theme,
 )
 from portal.services import term_stats
@@ -57,12 +55,6 @@ class QuestionSummary:
 _SHOWN = func.coalesce(Answer.public_text, Answer.text)
 
 
-def _answered(period_ids: Sequence[int]) -> ColumnElement[bool]:
-    """Answers of published comments that the public can read (not withheld)."""
-    return and_(Submission.period_id.in_(period_ids), Submission.status == Status.PUBLISHED,
-                _SHOWN != "")
-
-
 def summarize(session: Session, periods: Sequence[CommentPeriod],
               published: int) -> list[QuestionSummary]:
     period_ids = [p.id for p in periods]
@@ -72,20 +64,15 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
         .order_by(Question.period_id, Question.position)))
     if not questions:
         return []
-    base = select(Answer.question_id).join(Submission, Submission.id == Answer.submission_id)
-    counts: dict[int, int] = dict(session.execute(
-        base.add_columns(func.count()).where(_answered(period_ids)).group_by(Answer.question_id)
-    ).all())
-    theme_counts: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for question_id, theme_id, n in session.execute(
-        base.add_columns(SubmissionTheme.theme_id, func.count())
-        .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
-        .where(_answered(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(Answer.question_id, SubmissionTheme.theme_id)
-    ):
-        theme_counts[question_id].append((theme_id, n))
-    themes = {t.id: t for t in session.scalars(select(Theme))}
+    # Kept as decisions happen (services/term_stats.py): answers with a public text per
+    # question, and the confirmed themes of the comments that gave them.
     term_stats.apply_pending(session)
+    counts = term_stats.group_sizes(session, period_ids, term_stats.ANSWERS)
+    theme_counts: dict[int, list[tuple[int, int]]] = {
+        qid: [(int(tid), n) for tid, n in found.items()]
+        for qid, found in term_stats.facts(session, period_ids,
+                                           term_stats.QUESTION_THEMES).items()}
+    themes = {t.id: t for t in session.scalars(select(Theme))}
     result = []
     for question in questions:
         n = counts.get(question.id, 0)

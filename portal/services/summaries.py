@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.models import (
@@ -23,6 +23,7 @@ from portal.models import (
     Counting,
     Status,
     Submission,
+    SubmissionCount,
     SubmissionTheme,
     Theme,
 )
@@ -83,12 +84,9 @@ def _published(period_ids: Sequence[int]) -> ColumnElement[bool]:
                 Submission.status == Status.PUBLISHED)
 
 
-def _split(session: Session, period_ids: Sequence[int],
-           column: InstrumentedAttribute[Any]) -> dict[str, int]:
-    rows = session.execute(
-        select(column, func.count()).where(_published(period_ids)).group_by(column)
-    )
-    return {key: n for key, n in rows}
+def _prefixed(keys: dict[str, int], prefix: str) -> dict[str, int]:
+    """The counts of one split ("type:ngo" -> "ngo") from the stored facts."""
+    return {key[len(prefix):]: n for key, n in keys.items() if key.startswith(prefix)}
 
 
 def _voice() -> ColumnElement[int]:
@@ -126,21 +124,8 @@ def _theme_split(session: Session, period_ids: Sequence[int],
 
 
 def _over_time(session: Session, period_ids: Sequence[int]) -> list[tuple[date, int]]:
-    day: ColumnElement[Any]
-    if session.get_bind().dialect.name == "postgresql":
-        day = cast(func.timezone("UTC", Submission.received_at), Date)
-    else:
-        day = func.date(Submission.received_at)
-    rows = session.execute(
-        select(day, func.count())
-        .where(Submission.period_id.in_(period_ids))
-        .group_by(day)
-        .order_by(day)
-    )
-    result = []
-    for value, n in rows:
-        result.append((value if isinstance(value, date) else date.fromisoformat(str(value)), n))
-    return result
+    days = term_stats.facts(session, period_ids, term_stats.DAYS).get(0, {})
+    return sorted((date.fromisoformat(day), n) for day, n in days.items())
 
 
 def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Quote]:
@@ -168,23 +153,33 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
     count each campaign (or position of linked campaigns) once, whatever its signers."""
     period_ids = [p.id for p in periods]
     pillar_ids = sorted({p.pillar_id for p in periods})
+    term_stats.apply_pending(session)
     totals = dict.fromkeys(Status, 0)
-    totals.update(dict(session.execute(
-        select(Submission.status, func.count())
-        .where(Submission.period_id.in_(period_ids)).group_by(Submission.status)
+    totals.update(dict(session.execute(  # kept by triggers: no scan of the comments
+        select(SubmissionCount.status, func.sum(SubmissionCount.n))
+        .where(SubmissionCount.period_id.in_(period_ids)).group_by(SubmissionCount.status)
     ).all()))
     published = totals[Status.PUBLISHED]
-    base = published if counting is Counting.SIGNATURES else session.scalar(
-        _counted(select().select_from(Submission).where(_published(period_ids)), counting)) or 0
-    counts = {theme_id: n for theme_id, n in session.execute(_counted(
-        select(SubmissionTheme.theme_id)
-        .join(Submission, Submission.id == SubmissionTheme.submission_id)
-        .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(SubmissionTheme.theme_id), counting))}
-    by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
-    by_country = _theme_split(session, period_ids, Submission.country, counting)
-    by_language = _theme_split(session, period_ids, Submission.language, counting)
-    term_stats.apply_pending(session)
+    splits = term_stats.facts(session, period_ids, term_stats.SPLITS)
+    if counting is Counting.SIGNATURES:
+        # Every count by signature is kept as decisions happen (services/term_stats.py).
+        base = published
+        counts = term_stats.group_sizes(session, period_ids, term_stats.COMMENTS)
+        by_type, by_country, by_language = (
+            {group: _prefixed(keys, prefix) for group, keys in splits.items() if group}
+            for prefix in ("type:", "country:", "lang:"))
+    else:
+        base = session.scalar(_counted(
+            select().select_from(Submission).where(_published(period_ids)), counting)) or 0
+        counts = {theme_id: n for theme_id, n in session.execute(_counted(
+            select(SubmissionTheme.theme_id)
+            .join(Submission, Submission.id == SubmissionTheme.submission_id)
+            .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
+            .group_by(SubmissionTheme.theme_id), counting))}
+        by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
+        by_country = _theme_split(session, period_ids, Submission.country, counting)
+        by_language = _theme_split(session, period_ids, Submission.language, counting)
+    everyone = splits.get(0, {})
     sampled = term_stats.documents(session, period_ids, term_stats.COMMENTS)
     summaries = []
     for pillar_id in pillar_ids:
@@ -202,20 +197,19 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
             ))
     summaries.sort(key=lambda s: (-s.count, s.theme.position))
     positions, positions_total = campaign_summaries.positions(session, period_ids)
-    no_theme = ~exists().where(SubmissionTheme.submission_id == Submission.id,
-                               SubmissionTheme.confirmed.is_(True))
-    uncovered_count = session.scalar(
-        select(func.count()).select_from(Submission).where(_published(period_ids), no_theme)
-    ) or 0
-    uncovered = list(session.scalars(
-        select(Submission).where(_published(period_ids), no_theme)
-        .order_by(Submission.id).limit(UNCOVERED_LISTED)
-    ))
+    uncovered_count = everyone.get(term_stats.UNCOVERED, 0)
+    uncovered: list[Submission] = []
+    if uncovered_count:  # else the search below would read every published comment in vain
+        no_theme = ~exists().where(SubmissionTheme.submission_id == Submission.id,
+                                   SubmissionTheme.confirmed.is_(True))
+        uncovered = list(session.scalars(
+            select(Submission).where(_published(period_ids), no_theme)
+            .order_by(Submission.id).limit(UNCOVERED_LISTED)
+        ))
     return Summary(
         periods=list(periods), totals=totals, published=published,
-        by_type=_split(session, period_ids, Submission.submitter_type),
-        by_country=_split(session, period_ids, Submission.country),
-        by_language=_split(session, period_ids, Submission.language),
+        by_type=_prefixed(everyone, "type:"), by_country=_prefixed(everyone, "country:"),
+        by_language=_prefixed(everyone, "lang:"),
         themes=summaries, uncovered_count=uncovered_count, uncovered=uncovered,
         over_time=_over_time(session, period_ids), terms_sampled=sampled,
         questions=question_summaries.summarize(session, periods, published),

@@ -18,6 +18,7 @@ import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import and_, delete, event, func, insert, inspect, literal, select
@@ -37,8 +38,15 @@ from portal.text.terms import DistinctiveTerm, document_terms, log_odds_z
 
 COMMENTS = "c"
 ANSWERS = "q"
+SPLITS = "s"  # group 0 or a theme: "type:<code>", "country:<code>", "lang:<code>"; "uncovered"
+QUESTION_THEMES = "a"  # group a question: the theme ids (as text) of those who answered it
+DAYS = "d"  # group 0: comments received per UTC day ("2027-03-01"), whatever their status
+UNCOVERED = "uncovered"
 _PENDING = "term_stats_pending"
-_WATCHED = ("status", "body", "public_body", "language", "period_id")
+_DAYS = "term_stats_days"
+_NEW = "term_stats_new"
+_WATCHED = ("status", "body", "public_body", "language", "period_id", "submitter_type",
+            "country")
 BATCH = 500
 MAX_FORM = 64
 
@@ -48,10 +56,12 @@ Key = tuple[int, str, int, str]  # period, kind, group, term
 # -- what one comment contributes ------------------------------------------------------------
 
 def contribution(body: str, language: str, themes: Iterable[int],
-                 answers: Sequence[tuple[int, str]]) -> dict[str, Any]:
+                 answers: Sequence[tuple[int, str]],
+                 who: Sequence[str] = ()) -> dict[str, Any]:
     """The terms of a published comment's public text: "c" its whole text (general comment and
     answers, as one document) term -> {form: uses}, "t" its confirmed themes, "b" the terms of
-    its general comment alone, "a" question id -> the terms of that answer."""
+    its general comment alone, "a" question id -> the terms of that answer; "k" who wrote it
+    (submitter type, country, written language) for the splits."""
     answers = [(qid, text) for qid, text in answers if text.strip()]
     whole = "\n\n".join(t for t in [body, *(text for _, text in answers)] if t.strip())
     found = document_terms(whole, language)
@@ -67,6 +77,7 @@ def contribution(body: str, language: str, themes: Iterable[int],
         "t": sorted(set(themes)),
         "b": alone,
         "a": {str(qid): sorted(document_terms(text, language)) for qid, text in answers},
+        "k": list(who),
     }
 
 
@@ -89,6 +100,14 @@ def _deltas(period_id: int, counted: dict[str, Any], sign: int,
             counts[(period_id, ANSWERS, group, "")] += sign
             for term in terms:
                 counts[(period_id, ANSWERS, group, term)] += sign
+        for theme in counted["t"]:
+            counts[(period_id, QUESTION_THEMES, int(qid), str(theme))] += sign
+    submitter_type, country, language = counted["k"]
+    for group in groups:
+        for key in (f"type:{submitter_type}", f"country:{country}", f"lang:{language}"):
+            counts[(period_id, SPLITS, group, key)] += sign
+    if not counted["t"]:
+        counts[(period_id, SPLITS, 0, UNCOVERED)] += sign
 
 
 def _pack(counted: dict[str, Any]) -> bytes:
@@ -110,6 +129,9 @@ def mark(session: Session, ids: Iterable[int | None]) -> None:
 def apply_pending(session: Session) -> None:
     """Bring the counts up to date with what this transaction changed so far."""
     session.flush()
+    days: Counter[Key] | None = session.info.pop(_DAYS, None)
+    if days:
+        _add(session, days, Counter())
     pending = session.info.pop(_PENDING, None)
     if pending:
         refresh(session, sorted(pending))
@@ -127,7 +149,8 @@ def refresh(session: Session, ids: Sequence[int]) -> int:
 def _refresh_batch(session: Session, ids: Sequence[int]) -> int:
     rows = session.execute(
         select(Submission.id, Submission.period_id, Submission.status, Submission.body,
-               Submission.public_body, Submission.language).where(Submission.id.in_(ids))
+               Submission.public_body, Submission.language, Submission.submitter_type,
+               Submission.country).where(Submission.id.in_(ids))
     ).all()
     published = [r for r in rows if r.status == Status.PUBLISHED]
     public_ids = [r.id for r in published]
@@ -151,7 +174,9 @@ def _refresh_batch(session: Session, ids: Sequence[int]) -> int:
     new: dict[int, tuple[int, dict[str, Any]]] = {}
     for r in published:
         body = r.public_body if r.public_body is not None else r.body
-        new[r.id] = (r.period_id, contribution(body, r.language, themes[r.id], answers[r.id]))
+        who = (r.submitter_type.value, r.country.value, r.language.value)
+        new[r.id] = (r.period_id, contribution(body, r.language, themes[r.id], answers[r.id],
+                                               who))
     counts: Counter[Key] = Counter()
     forms: Counter[tuple[int, str, str]] = Counter()
     gone, stored = [], []
@@ -210,6 +235,13 @@ def rebuild(session: Session, period_ids: Sequence[int] | None = None) -> int:
     if period_ids is not None:
         query = query.where(Submission.period_id.in_(period_ids))
     ids = list(session.scalars(query.order_by(Submission.id)))
+    days: Counter[Key] = Counter()
+    everyone = select(Submission.period_id, Submission.received_at)
+    if period_ids is not None:
+        everyone = everyone.where(Submission.period_id.in_(period_ids))
+    for period_id, received in session.execute(everyone.execution_options(yield_per=5000)):
+        days[(period_id, DAYS, 0, received.date().isoformat())] += 1
+    _add(session, days, Counter())
     return refresh(session, ids)
 
 
@@ -220,6 +252,28 @@ def documents(session: Session, period_ids: Sequence[int], kind: str, group: int
         select(func.coalesce(func.sum(TermCount.docs), 0))
         .where(TermCount.period_id.in_(period_ids), TermCount.kind == kind,
                TermCount.group_id == group, TermCount.term == "")) or 0)
+
+
+def group_sizes(session: Session, period_ids: Sequence[int], kind: str) -> dict[int, int]:
+    """How many documents each group (theme, question) of a kind has; group 0 left out."""
+    return {group: int(n) for group, n in session.execute(
+        select(TermCount.group_id, func.sum(TermCount.docs))
+        .where(TermCount.period_id.in_(period_ids), TermCount.kind == kind,
+               TermCount.term == "", TermCount.group_id != 0)
+        .group_by(TermCount.group_id)) if n}
+
+
+def facts(session: Session, period_ids: Sequence[int], kind: str) -> dict[int, dict[str, int]]:
+    """Counts of one kind that are not terms (SPLITS, QUESTION_THEMES, DAYS): group -> key -> n,
+    summed over the periods."""
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for group, key, n in session.execute(
+        select(TermCount.group_id, TermCount.term, func.sum(TermCount.docs))
+        .where(TermCount.period_id.in_(period_ids), TermCount.kind == kind)
+        .group_by(TermCount.group_id, TermCount.term)):
+        if n:
+            found[group][key] = int(n)
+    return found
 
 
 def distinctive(session: Session, period_ids: Sequence[int], kind: str, group: int,
@@ -271,14 +325,17 @@ def written_forms(session: Session, period_ids: Sequence[int],
 def _notice(session: Session, _context: Any, _instances: Any) -> None:
     ids: set[int | None] = set()
     for obj in session.new:
-        if isinstance(obj, Submission) and obj.status is Status.PUBLISHED:
-            ids.add(obj.id)  # None until flushed: noted again after the insert
-            session.info.setdefault(_PENDING + "_new", []).append(obj)
+        if isinstance(obj, Submission):  # its id and period are known after the insert
+            session.info.setdefault(_NEW, []).append(obj)
     for obj in session.dirty:
         if isinstance(obj, Submission):
             state = inspect(obj)
             if any(state.attrs[name].history.has_changes() for name in _WATCHED):
                 ids.add(obj.id)
+            moved = state.attrs.period_id.history
+            if moved.deleted and moved.added and moved.deleted[0] is not None:
+                _count_day(session, moved.deleted[0], obj, -1)
+                _count_day(session, moved.added[0], obj, 1)
         elif isinstance(obj, SubmissionTheme):
             if inspect(obj).attrs.confirmed.history.has_changes():
                 ids.add(obj.submission_id)
@@ -292,11 +349,17 @@ def _notice(session: Session, _context: Any, _instances: Any) -> None:
     mark(session, ids)
 
 
+def _count_day(session: Session, period_id: int, submission: Submission, sign: int) -> None:
+    days = session.info.setdefault(_DAYS, Counter())
+    days[(period_id, DAYS, 0, submission.received_at.astimezone(UTC).date().isoformat())] += sign
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _notice_new(session: Session, _context: Any) -> None:
-    made = session.info.pop(_PENDING + "_new", None)
-    if made:
-        mark(session, (obj.id for obj in made))
+    for obj in session.info.pop(_NEW, ()):
+        _count_day(session, obj.period_id, obj, 1)
+        if obj.status is Status.PUBLISHED:
+            mark(session, [obj.id])
 
 
 @event.listens_for(Session, "before_commit")
@@ -306,5 +369,5 @@ def _apply_before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_PENDING + "_new", None)
+    for key in (_PENDING, _DAYS, _NEW):
+        session.info.pop(key, None)
