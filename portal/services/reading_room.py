@@ -45,10 +45,7 @@ def published(
         query = query.where(Submission.country == filters.country)
     if filters.language:
         query = query.where(Submission.language == filters.language)
-    if before is not None:
-        query = query.where(Submission.id < before)
-    query = search.filter_matching(session, query, phrases)
-    rows = list(session.scalars(query.order_by(Submission.id.desc()).limit(page_size + 1)))
+    rows = search.matching_page(session, query, phrases, page_size + 1, bound=before)
     items = rows[:page_size]
     return ReadingPage(items=items, next_before=items[-1].id if len(rows) > page_size else None)
 
