@@ -134,7 +134,7 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
         .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
         .where(_published(period_ids), SubmissionTheme.theme_id == theme.id,
                SubmissionTheme.confirmed.is_(True))
-        .order_by(SubmissionTheme.score.desc(), Submission.id)
+        .order_by(SubmissionTheme.score.desc(), SubmissionTheme.submission_id.desc())
         .limit(EXCERPTS_PER_THEME)
     )
     quotes = []
