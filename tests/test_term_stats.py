@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.db import new_session, write_session
@@ -15,6 +15,7 @@ from portal.models import (
     CommentPeriod,
     Status,
     Submission,
+    SubmissionTerms,
     TermCount,
     TermForm,
     Theme,
@@ -184,3 +185,20 @@ def test_summary_reads_distinctive_terms_from_the_counts(
         again = summaries.summarize(s, [found])
         energy = next(t for t in again.themes if t.theme.code == "energy")
         assert "Sonora" not in [t.term for t in energy.terms]
+
+
+def test_rebuild_command_recounts_what_was_loaded_around_the_services(
+        app: Flask, period: CommentPeriod) -> None:
+    sid = add_submission(app, period, body=SOLAR, declared_language="en")[0]
+    publish(app, sid)
+    kept = assert_as_if_counted_afresh(app)
+    with app.app_context(), write_session() as s:  # as a bulk load would leave them
+        s.execute(delete(TermCount))
+        s.execute(delete(TermForm))
+        s.execute(delete(SubmissionTerms))
+    result = app.test_cli_runner().invoke(args=["summaries", "rebuild", "--period", period.slug])
+    assert result.exit_code == 0, result.output
+    assert "counted 1 published comments" in result.output
+    assert assert_as_if_counted_afresh(app) == kept
+    missing = app.test_cli_runner().invoke(args=["summaries", "rebuild", "--period", "nope"])
+    assert missing.exit_code != 0 and "no comment period" in missing.output

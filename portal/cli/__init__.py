@@ -1,11 +1,21 @@
 """Command-line tools, one module per command group: `flask --app portal db|seed|users|export|
-themes|periods|campaigns|translate ...`."""
+themes|periods|campaigns|summaries|translate ...`."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import campaigns, database, exports, periods, seed, themes, translate, users
+from portal.cli import (
+    campaigns,
+    database,
+    exports,
+    periods,
+    seed,
+    summaries,
+    themes,
+    translate,
+    users,
+)
 from portal.cli.database import alembic_config
 
 __all__ = ["alembic_config", "init_app"]
@@ -20,3 +30,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(themes.group)
     app.cli.add_command(periods.group)
     app.cli.add_command(campaigns.group)
+    app.cli.add_command(summaries.group)
