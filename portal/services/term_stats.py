@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, insert, inspect, literal, select
+from sqlalchemy import delete, event, func, insert, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -284,12 +284,15 @@ def distinctive(session: Session, period_ids: Sequence[int], kind: str, group: i
     outside = documents(session, period_ids, kind) - inside
     if inside == 0 or outside <= 0:
         return []
+    # Each term's count among everyone by its primary key (a correlated lookup), whatever the
+    # planner knows of the table: a join planned without statistics could compare every pair.
     everyone = TermCount.__table__.alias("everyone")
+    df = (select(func.sum(everyone.c.docs))
+          .where(everyone.c.period_id.in_(period_ids), everyone.c.kind == kind,
+                 everyone.c.group_id == 0, everyone.c.term == TermCount.term)
+          .correlate(TermCount).scalar_subquery())
     rows = session.execute(
-        select(TermCount.term, func.sum(TermCount.docs), func.sum(everyone.c.docs))
-        .join(everyone, and_(everyone.c.period_id == TermCount.period_id,
-                             everyone.c.kind == TermCount.kind, everyone.c.group_id == 0,
-                             everyone.c.term == TermCount.term))
+        select(TermCount.term, func.sum(TermCount.docs), df)
         .where(TermCount.period_id.in_(period_ids), TermCount.kind == kind,
                TermCount.group_id == group, TermCount.term != literal(""))
         .group_by(TermCount.term).having(func.sum(TermCount.docs) >= min_docs))
