@@ -277,18 +277,29 @@ def static_server() -> Iterator[str]:
         server.wait(timeout=30)
 
 
+# The peak memory of a process counts the image it was forked from (Linux keeps the pre-exec
+# high-water mark): a child of the benchmark itself, hundreds of MiB with its apps loaded, would
+# seem as large. Commands are started from this small Python instead, which reports the peak of
+# its own child.
+_PEAK_OF_CHILD = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "with open(sys.argv[1], 'w') as f:\n"
+    "    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
 def child_run(command: list[str], env: dict[str, str] | None = None,
               stdout: int | None = None) -> tuple[float, float]:
     """Run a command; (wall seconds, its peak resident memory in MiB)."""
-    began = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=stdout,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        err = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{command} failed ({process.returncode}):\n{err[-2000:]}")
-    if process.stderr:
-        process.stderr.close()
-    return seconds, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        began = time.perf_counter()
+        process = subprocess.Popen([PYTHON, "-c", _PEAK_OF_CHILD, peak.name, *command],
+                                   env=env, cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE)
+        _, err = process.communicate()
+        seconds = time.perf_counter() - began
+        if process.returncode:
+            raise RuntimeError(f"{command} failed ({process.returncode}):\n"
+                               f"{err.decode()[-2000:]}")
+        return seconds, int(peak.read() or 0) / 1024

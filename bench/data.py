@@ -8,8 +8,10 @@ but written with the driver, not the ORM: executemany in one transaction on SQLi
 PostgreSQL. Every column is filled as the services would: body_html as sanitize.render_text makes
 it, the digest of the canonical record, the fingerprint and the "repeated" flag of exact copies,
 suggested themes, and for published comments (40%) 1-2 confirmed themes and their row in the
-full-text index, in each engine's shape (portal/services/search.py). The status counts come from
-the migration's triggers (statement-level on PostgreSQL, so COPY fires them once).
+full-text index, in each engine's shape (portal/services/search.py), and the term statistics of
+the planners' summaries (portal/services/term_stats.py, counted once after the load). The
+status counts come from the migration's triggers (statement-level on PostgreSQL, so COPY fires
+them once).
 
 The main period (pillar 1's) gets `rows` comments; the two others a twentieth each. One published
 comment in RARE_EVERY carries a rare word (RARE_WORD), for the rare-word search.
@@ -29,13 +31,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from portal.db import make_engine, write_session
 from portal.models import CommentPeriod, Theme
 from portal.models.types import utcnow
 from portal.seed import seed
 from portal.seed.corpus import Comment, Generator
-from portal.services import accounts
+from portal.services import accounts, term_stats
 from portal.text.folding import fold
 
 PASSWORD = "benchmark-password-123"  # noqa: S105 - scratch accounts
@@ -227,6 +230,12 @@ def build(url: str, rows: int, seed_value: int = 2013, now: datetime | None = No
         _load_postgresql(engine, rows_made)
     else:
         _load_sqlite(engine, rows_made)
+    # What the services keep as comments are decided, counted once for the bulk-loaded ones.
+    with Session(engine) as session:
+        term_stats.rebuild(session)
+        session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))  # as autovacuum would, before anything is measured
     with engine.connect() as conn:
         counts = {status: int(n) for status, n in conn.execute(text(
             "SELECT status, sum(n) FROM submission_counts GROUP BY status"))}

@@ -60,6 +60,9 @@ def main() -> None:
             groups = [g for g in ("queue", "search", "summary") if g in args.only]
             if groups:
                 results += _shown(scaling.measure(engine, small, large, groups, repeat))
+            if engine == "postgresql" and "search" in groups:
+                notes += scaling.search_plans(large.url)
+                print("\n".join(notes[-2:]))
             if "exports" in args.only:
                 results += _shown(exports.measure(engine, small, large, scratch))
             if engine == "sqlite" and "pages" in args.only:

@@ -105,6 +105,32 @@ def measure(engine: str, small: data.Built, large: data.Built, groups: list[str]
     return results
 
 
+def search_plans(url: str) -> list[str]:
+    """PostgreSQL: the plan of the reading room's probe for the rare and the common word
+    (services/search.py), to show that it goes through the GIN index."""
+    from sqlalchemy import text
+
+    from portal.db import make_engine
+    from portal.services import search
+
+    engine = make_engine(url)
+    notes = []
+    try:
+        with engine.connect() as conn:
+            for word in (data.RARE_WORD, data.COMMON_WORD):
+                probe = text(f"EXPLAIN SELECT submission_id FROM submission_fts "  # noqa: S608
+                             f"WHERE {search._TS_MATCH} LIMIT :n")
+                found = conn.execute(probe, {"q": f"'{word}'", "n": search.SPARSE + 1})
+                plan = [row[0] for row in found]
+                gin = any("ix_submission_fts_document" in line for line in plan)
+                notes.append(f"- PostgreSQL search probe for {word!r}: "
+                             f"{'uses' if gin else 'does NOT use'} the GIN index "
+                             f"({'; '.join(line.strip() for line in plan[:3])}).")
+    finally:
+        engine.dispose()
+    return notes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)

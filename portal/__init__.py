@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -27,7 +28,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks
     from portal.extensions import csrf, limiter, login_manager
-    from portal.services import attachment_store
+    from portal.services import (
+        attachment_store,
+        term_stats,  # noqa: F401  (registers its flush hooks)
+    )
 
     # First, so every request has its id before anything else can refuse it.
     observability.init_app(app)
@@ -63,8 +67,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Comments are checked for campaigns in the request that stores them
     # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a
-    # second) with the app, not while a person's first comment waits.
-    from portal.text.nearduplicates import warm_up
+    # second) with the app, not while a person's first comment waits. A `flask` command (an
+    # export, a migration) serves nobody: it loads the library if and when it checks a comment.
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        from portal.text.nearduplicates import warm_up
 
-    warm_up()
+        warm_up()
     return app

@@ -247,3 +247,35 @@ def test_older_comments_link_leads_to_the_rest_once_each(
         more = _OLDER.search(page)
         url = html_lib.unescape(more.group(1)) if more else None
     assert seen == [t for _, t in reversed(mexican + american)]
+
+
+@pytest.mark.parametrize("sparse", [1000, 2], ids=["rare-word", "common-word"])
+def test_search_pages_read_matches_a_window_at_a_time(
+    app: Flask, client: FlaskClient, open_period: CommentPeriod, sparse: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Matches are read in small windows (here of 2, growing), newest first, the filters
+    applied to each; on PostgreSQL a word with more than SPARSE matches is checked comment by
+    comment instead of through its index. Either way, pages come out whole and in order."""
+    from portal.services import search
+
+    monkeypatch.setattr(search, "WINDOW", 2)
+    monkeypatch.setattr(search, "SPARSE", sparse)
+    made = [add_submission(app, open_period, subject=f"Solar {i}",
+                           body=f"Solar panels on roofs, number {i}.",
+                           country="US" if i % 3 else "MX", email=f"w{i}@example.org")
+            for i in range(26)]
+    other = add_submission(app, open_period, subject="Wind", body="Wind turbines only.")
+    publish(app, *(sid for sid, _ in made), other[0])
+    mexican = [t for i, (_, t) in enumerate(made) if i % 3 == 0][::-1]
+    assert shown(client, open_period, q="solar", country="MX") == mexican
+
+    seen: list[str] = []
+    url: str | None = f"/en/periods/{open_period.slug}/comments?q=panels"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen.extend(listed(page))
+        more = _OLDER.search(page)
+        url = html_lib.unescape(more.group(1)) if more else None
+    assert seen == [t for _, t in reversed(made)]
+    assert shown(client, open_period, q="solar turbines") == []

@@ -1,5 +1,5 @@
 """Command-line tools, one module per command group: `flask --app portal db|seed|users|export|
-themes|periods|campaigns|worker|outbox|translate|backup|restore ...`."""
+themes|periods|campaigns|summaries|worker|outbox|attachments|translate|backup|restore ...`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from portal.cli import (
     exports,
     periods,
     seed,
+    summaries,
     themes,
     translate,
     users,
@@ -37,3 +38,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker.worker_command)
     app.cli.add_command(worker.group)
     app.cli.add_command(attachments.group)
+    app.cli.add_command(summaries.group)

@@ -36,6 +36,7 @@ from portal.models.submission import (
     SubmissionCount,
     SubmitterType,
 )
+from portal.models.term_stats import SubmissionTerms, TermCount, TermForm
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "ExtractionProblem",
     "FileState",
     "FileType",
+    "SubmissionTerms",
+    "TermCount",
+    "TermForm",
     "Answer",
     "Docket",
     "DocumentKind",

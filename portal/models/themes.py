@@ -45,7 +45,13 @@ class SubmissionTheme(Base):
     """A theme on a comment: suggested by the matcher, confirmed (or added) by a moderator."""
 
     __tablename__ = "submission_themes"
-    __table_args__ = (Index("ix_submission_themes_theme_confirmed", "theme_id", "confirmed"),)
+    __table_args__ = (
+        Index("ix_submission_themes_theme_confirmed", "theme_id", "confirmed"),
+        # A summary's quotes: a theme's best-scored comments (newest first among equals), read
+        # backwards in order and stopped at three.
+        Index("ix_submission_themes_theme_score", "theme_id", "confirmed", "score",
+              "submission_id"),
+    )
 
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True

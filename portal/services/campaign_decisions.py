@@ -30,7 +30,7 @@ from portal.models import (
     SubmissionTheme,
 )
 from portal.models.types import utcnow
-from portal.services import audit, moderation, outbox, search, themes
+from portal.services import audit, moderation, outbox, search, term_stats, themes
 from portal.services.moderation import ConflictError, InvalidDecisionError
 
 # A personal sentence or a reworded paragraph: enough of its own for a person to read first.
@@ -180,6 +180,7 @@ def _decide_many(session: Session, campaign: Campaign, ids: Sequence[int], actor
     if status is Status.PUBLISHED:
         _confirm_themes(session, decided, chosen)
         search.index_many(session, decided, fresh=True)  # they were awaiting review
+        term_stats.mark(session, decided)  # changed by statements: the flush hook cannot see
     after = {"status": status, "reject_reason": campaign.reject_reason,
              "reject_note": campaign.reject_note, "campaign": campaign.name}
     audit.record_many(session, actor, AuditAction.SUBMISSION_PUBLISH if status is

@@ -1,17 +1,16 @@
 """Per question of a period: how many answered, the themes of those who did, the words their
 answers use more than the rest, and representative answers quoted exactly.
 
-Counts are SQL aggregates over published comments; terms and quotes read answer texts (public
-versions) from a bounded sample, like the theme summary.
+Counts are SQL aggregates over published comments; terms come from the stored term statistics
+(services/term_stats.py); quotes read a bounded sample of recent answers (public versions).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -20,14 +19,13 @@ from portal.models import (
     Question,
     Status,
     Submission,
-    SubmissionTheme,
     Theme,
 )
+from portal.services import term_stats
 from portal.text.excerpts import excerpt
 from portal.text.folding import tokens
-from portal.text.terms import DistinctiveTerm, TermCounter
+from portal.text.terms import DistinctiveTerm
 
-TERM_SAMPLE = 20000
 QUOTE_CANDIDATES = 200
 QUOTES_PER_QUESTION = 3
 THEMES_PER_QUESTION = 5
@@ -57,12 +55,6 @@ class QuestionSummary:
 _SHOWN = func.coalesce(Answer.public_text, Answer.text)
 
 
-def _answered(period_ids: Sequence[int]) -> ColumnElement[bool]:
-    """Answers of published comments that the public can read (not withheld)."""
-    return and_(Submission.period_id.in_(period_ids), Submission.status == Status.PUBLISHED,
-                _SHOWN != "")
-
-
 def summarize(session: Session, periods: Sequence[CommentPeriod],
               published: int) -> list[QuestionSummary]:
     period_ids = [p.id for p in periods]
@@ -72,25 +64,21 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
         .order_by(Question.period_id, Question.position)))
     if not questions:
         return []
-    base = select(Answer.question_id).join(Submission, Submission.id == Answer.submission_id)
-    counts: dict[int, int] = dict(session.execute(
-        base.add_columns(func.count()).where(_answered(period_ids)).group_by(Answer.question_id)
-    ).all())
-    theme_counts: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for question_id, theme_id, n in session.execute(
-        base.add_columns(SubmissionTheme.theme_id, func.count())
-        .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
-        .where(_answered(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(Answer.question_id, SubmissionTheme.theme_id)
-    ):
-        theme_counts[question_id].append((theme_id, n))
+    # Kept as decisions happen (services/term_stats.py): answers with a public text per
+    # question, and the confirmed themes of the comments that gave them.
+    term_stats.apply_pending(session)
+    counts = term_stats.group_sizes(session, period_ids, term_stats.ANSWERS)
+    theme_counts: dict[int, list[tuple[int, int]]] = {
+        qid: [(int(tid), n) for tid, n in found.items()]
+        for qid, found in term_stats.facts(session, period_ids,
+                                           term_stats.QUESTION_THEMES).items()}
     themes = {t.id: t for t in session.scalars(select(Theme))}
-    counter = _terms(session, period_ids) if published else TermCounter()
     result = []
     for question in questions:
         n = counts.get(question.id, 0)
         ranked = sorted(theme_counts.get(question.id, []), key=lambda tn: (-tn[1], tn[0]))
-        terms = counter.distinctive(question.id, top=8) if n else []
+        terms = (term_stats.distinctive(session, period_ids, term_stats.ANSWERS, question.id)
+                 if n else [])
         result.append(QuestionSummary(
             question=question, docket=dockets[question.period_id], answered=n,
             share=(n / published) if published else 0.0,
@@ -98,29 +86,6 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
             terms=terms, quotes=_quotes(session, question, terms) if n else [],
         ))
     return result
-
-
-def _terms(session: Session, period_ids: Sequence[int]) -> TermCounter:
-    """Answers grouped by question, against the other answers and the general comments."""
-    counter = TermCounter()
-    recent = (select(Submission.id).where(Submission.period_id.in_(period_ids),
-                                          Submission.status == Status.PUBLISHED)
-              .order_by(Submission.id.desc()).limit(TERM_SAMPLE).subquery())
-    for body, public_body, lang in session.execute(
-        select(Submission.body, Submission.public_body, Submission.language)
-        .where(Submission.id.in_(select(recent.c.id))).execution_options(yield_per=500)
-    ):
-        text = public_body if public_body is not None else body
-        if text.strip():
-            counter.add(text, lang)
-    for question_id, text, lang in session.execute(
-        select(Answer.question_id, _SHOWN, Submission.language)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .where(Submission.id.in_(select(recent.c.id)), _SHOWN != "")
-        .execution_options(yield_per=500)
-    ):
-        counter.add(text, lang, (question_id,))
-    return counter
 
 
 def _quotes(session: Session, question: Question,

@@ -12,6 +12,8 @@ from portal.models import CommentPeriod, Status, Submission, SubmissionCount, Su
 from portal.services import search
 
 PAGE_SIZE = 20
+# A search counts its matches up to this many, then says "more than".
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,13 @@ class ReadingPage:
     next_before: int | None
     prev_after: int | None = None
     total: int = 0
+    total_capped: bool = False  # a search counted COUNT_CAP matches and stopped
     # Confirmed themes of each comment on the page, in the themes' order.
     themes: dict[int, list[Theme]] = field(default_factory=dict)
 
 
-def _matching(session: Session, period: CommentPeriod, filters: ReadingFilters,
-              phrases: list[list[str]]) -> Select:
+def _filtered(period: CommentPeriod, filters: ReadingFilters) -> Select:
+    """Published comments of the period with the filters, before any search."""
     query = select(Submission).where(
         Submission.period_id == period.id, Submission.status == Status.PUBLISHED
     )
@@ -49,19 +52,24 @@ def _matching(session: Session, period: CommentPeriod, filters: ReadingFilters,
         query = query.where(Submission.country == filters.country)
     if filters.language:
         query = query.where(Submission.language == filters.language)
-    return search.filter_matching(session, query, phrases)
+    return query
 
 
-def _total(session: Session, period: CommentPeriod, filters: ReadingFilters,
-           query: Select) -> int:
+def _total(session: Session, period: CommentPeriod, filters: ReadingFilters, query: Select,
+           phrases: list[list[str]]) -> tuple[int, bool]:
+    """How many comments the page belongs to, and whether that is only a lower bound: a
+    search counts at most COUNT_CAP matches, so a common word never reads every match."""
     if not filters.any:  # the trigger-kept counts answer without touching the comments
         return session.scalar(
             select(SubmissionCount.n).where(SubmissionCount.period_id == period.id,
                                             SubmissionCount.status == Status.PUBLISHED)
-        ) or 0
+        ) or 0, False
+    if phrases:
+        found = len(search.matching_ids(session, query, phrases, COUNT_CAP + 1))
+        return min(found, COUNT_CAP), found > COUNT_CAP
     return session.scalar(
         select(func.count()).select_from(query.with_only_columns(Submission.id).subquery())
-    ) or 0
+    ) or 0, False
 
 
 def themes_of(session: Session, ids: list[int]) -> dict[int, list[Theme]]:
@@ -88,36 +96,35 @@ def published(
     page_size: int = PAGE_SIZE,
 ) -> ReadingPage:
     """One page, newest first: below `before`, or above `after` (the page of newer comments).
-    Raises search.SearchQueryError when the search text cannot be used."""
+    A search reads about as many matches as the page shows (search.matching_page), never the
+    full list before the limit. Raises search.SearchQueryError when the search text cannot be
+    used."""
     phrases = search.parse(filters.query)
-    query = _matching(session, period, filters, phrases)
+    query = _filtered(period, filters)
     paged = query.options(selectinload(Submission.answers))
+
+    def beyond(bound: int, descending: bool) -> bool:
+        return bool(search.matching_ids(session, query, phrases, 1, descending=descending,
+                                        bound=bound))
+
     if after is not None and before is None:
-        rows = list(session.scalars(
-            paged.where(Submission.id > after).order_by(Submission.id).limit(page_size + 1)))
+        rows = search.matching_page(session, paged, phrases, page_size + 1, descending=False,
+                                    bound=after)
         newer_beyond = len(rows) > page_size
         items = list(reversed(rows[:page_size]))
-        older = bool(items) and _exists(session, query.where(Submission.id < items[-1].id))
-        next_before = items[-1].id if older else None
+        next_before = items[-1].id if items and beyond(items[-1].id, True) else None
         prev_after = items[0].id if newer_beyond else None
     else:
-        if before is not None:
-            paged = paged.where(Submission.id < before)
-        rows = list(session.scalars(paged.order_by(Submission.id.desc()).limit(page_size + 1)))
+        rows = search.matching_page(session, paged, phrases, page_size + 1, bound=before)
         items = rows[:page_size]
         next_before = items[-1].id if len(rows) > page_size else None
-        newer = (before is not None and bool(items)
-                 and _exists(session, query.where(Submission.id > items[0].id)))
+        newer = before is not None and bool(items) and beyond(items[0].id, False)
         prev_after = items[0].id if newer else None
+    total, capped = _total(session, period, filters, query, phrases)
     return ReadingPage(
-        items=items, next_before=next_before, prev_after=prev_after,
-        total=_total(session, period, filters, query),
-        themes=themes_of(session, [s.id for s in items]),
+        items=items, next_before=next_before, prev_after=prev_after, total=total,
+        total_capped=capped, themes=themes_of(session, [s.id for s in items]),
     )
-
-
-def _exists(session: Session, query: Select) -> bool:
-    return session.scalar(query.with_only_columns(Submission.id).limit(1)) is not None
 
 
 def published_by_tracking(session: Session, tracking: str) -> Submission | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
@@ -20,6 +21,13 @@ MAX_QUERY_CHARS = 200
 # Text read from a comment's files that is indexed (PostgreSQL's tsvector holds at most 1 MB).
 MAX_FILES_CHARS = 300_000
 MAX_TERMS = 12
+# Reading only the page shown: matches are taken in windows of ids, newest first, until a page
+# is full; a window grows fourfold each time filters leave it short.
+WINDOW = 200
+MAX_WINDOW = 5000
+# PostgreSQL: a word with at most this many matches is read through its GIN index whole (then
+# ordered); a commoner one is checked comment by comment, newest first, where it soon fills a page.
+SPARSE = 1000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -164,3 +172,120 @@ def filter_matching(session: Session, query: Select, phrases: list[list[str]]) -
         "submissions.id IN (SELECT rowid FROM submission_fts WHERE submission_fts MATCH :q)"
     ).bindparams(q=fts)
     return query.where(condition)
+
+
+def _fts5_query(phrases: list[list[str]]) -> str:
+    return " AND ".join('"' + " ".join(phrase) + '"' for phrase in phrases)
+
+
+def _tsquery(phrases: list[list[str]]) -> str:
+    return " & ".join("(" + " <-> ".join(f"'{w}'" for w in phrase) + ")" for phrase in phrases)
+
+
+_TS_MATCH = ("(document @@ to_tsquery('english', :q) OR document @@ to_tsquery('spanish', :q) "
+             "OR document @@ to_tsquery('simple', :q))")
+
+
+def matching_ids(session: Session, query: Select[Any], phrases: list[list[str]], limit: int,
+                 descending: bool = True, bound: int | None = None) -> list[int]:
+    """The ids of up to `limit` comments of `query` (a select of Submission with its filters)
+    whose public text matches every phrase, by id (newest first unless not descending), below
+    (or above) `bound`. Reads about as many matches as asked for, however many there are: never
+    the full list of matches before the limit."""
+    order = Submission.id.desc() if descending else Submission.id.asc()
+    if bound is not None:
+        query = query.where(Submission.id < bound if descending else Submission.id > bound)
+    if not phrases:
+        return list(session.scalars(query.with_only_columns(Submission.id).order_by(order)
+                                    .limit(limit)))
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _sparse_matches(session, phrases, descending, bound)
+        if ids is None:  # a common word: it fills a page within the newest comments
+            ids = _check_newest(session, query, phrases, limit, descending)
+    else:
+        ids = _fts5_windows(session, query, phrases, limit, descending, bound)
+    if not ids:
+        return []
+    return list(session.scalars(query.with_only_columns(Submission.id)
+                                .where(Submission.id.in_(ids)).order_by(order).limit(limit)))
+
+
+def matching_page(session: Session, query: Select[Any],
+                  phrases: list[list[str]], limit: int, descending: bool = True,
+                  bound: int | None = None) -> list[Submission]:
+    """The comments of `matching_ids`, loaded with the options of `query`."""
+    order = Submission.id.desc() if descending else Submission.id.asc()
+    if not phrases:
+        if bound is not None:
+            query = query.where(Submission.id < bound if descending else Submission.id > bound)
+        return list(session.scalars(query.order_by(order).limit(limit)))
+    ids = matching_ids(session, query, phrases, limit, descending, bound)
+    if not ids:
+        return []
+    return list(session.scalars(query.where(Submission.id.in_(ids)).order_by(order)))
+
+
+def _fts5_windows(session: Session, query: Select[Any],
+                  phrases: list[list[str]], limit: int, descending: bool,
+                  bound: int | None) -> list[int]:
+    """SQLite: FTS5 hands out matching rowids in order (its index is sorted by rowid), a window
+    at a time; the comments of each window are checked against the filters."""
+    direction, compare = ("DESC", "<") if descending else ("ASC", ">")
+    found: list[int] = []
+    size = WINDOW
+    while len(found) < limit:
+        after = f"AND rowid {compare} :bound " if bound is not None else ""
+        window = list(session.scalars(text(
+            f"SELECT rowid FROM submission_fts WHERE submission_fts MATCH :q {after}"  # noqa: S608 - fixed text
+            f"ORDER BY rowid {direction} LIMIT :n"
+        ), {"q": _fts5_query(phrases), "bound": bound, "n": size}))
+        if not window:
+            break
+        found += session.scalars(
+            query.with_only_columns(Submission.id).where(Submission.id.in_(window))
+            .order_by(Submission.id.desc() if descending else Submission.id.asc())
+            .limit(limit - len(found)))
+        if len(window) < size:
+            break
+        bound, size = window[-1], min(size * 4, MAX_WINDOW)
+    return found
+
+
+def _sparse_matches(session: Session, phrases: list[list[str]], descending: bool,
+                    bound: int | None) -> list[int] | None:
+    """PostgreSQL: every match through the GIN index (a bitmap scan) when there are at most
+    SPARSE of them; None when there are more."""
+    after = ""
+    if bound is not None:
+        after = f"AND submission_id {'<' if descending else '>'} :bound "
+    ids = list(session.scalars(text(
+        f"SELECT submission_id FROM submission_fts WHERE {_TS_MATCH} {after}LIMIT :n"  # noqa: S608 - fixed text
+    ), {"q": _tsquery(phrases), "bound": bound, "n": SPARSE + 1}))
+    return ids if len(ids) <= SPARSE else None
+
+
+def _check_newest(session: Session, query: Select[Any],
+                  phrases: list[list[str]], limit: int, descending: bool) -> list[int]:
+    """PostgreSQL, a common word: the newest comments of the query, a window at a time, each
+    checked against the index by its key."""
+    found: list[int] = []
+    size, cursor = WINDOW, None
+    order = Submission.id.desc() if descending else Submission.id.asc()
+    ids_only = query.with_only_columns(Submission.id).order_by(order)
+    while len(found) < limit:
+        windowed = ids_only
+        if cursor is not None:
+            windowed = windowed.where(Submission.id < cursor if descending
+                                      else Submission.id > cursor)
+        window = list(session.scalars(windowed.limit(size)))
+        if not window:
+            break
+        matched = set(session.scalars(text(
+            f"SELECT submission_id FROM submission_fts WHERE submission_id IN :ids "  # noqa: S608 - fixed text
+            f"AND {_TS_MATCH}").bindparams(bindparam("ids", expanding=True)),
+            {"ids": window, "q": _tsquery(phrases)}))
+        found += [i for i in window if i in matched][:limit - len(found)]
+        if len(window) < size:
+            break
+        cursor, size = window[-1], min(size * 4, MAX_WINDOW)
+    return found

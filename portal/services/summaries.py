@@ -1,7 +1,8 @@
 """Planner summaries: themes, who said what, over time, with exact quotes that cite their source.
 
-Counts come from SQL aggregates, so they stay cheap at a million rows. Distinctive terms need
-the text itself: they stream through the most recent published comments (up to TERM_SAMPLE).
+Counts come from SQL aggregates, so they stay cheap at a million rows. Distinctive terms come
+from term statistics kept as comments are decided (services/term_stats.py), over every published
+comment, not from the texts.
 """
 
 from __future__ import annotations
@@ -12,26 +13,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, cast, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.models import (
-    Answer,
     Campaign,
     CampaignCheck,
     CommentPeriod,
     Counting,
     Status,
     Submission,
+    SubmissionCount,
     SubmissionTheme,
     Theme,
 )
-from portal.services import campaign_summaries, question_summaries
+from portal.services import campaign_summaries, question_summaries, term_stats
 from portal.services import themes as theme_service
 from portal.text.excerpts import excerpt, has_term
-from portal.text.terms import DistinctiveTerm, TermCounter
+from portal.text.terms import DistinctiveTerm
 
-TERM_SAMPLE = 20000
 EXCERPTS_PER_THEME = 3
 UNCOVERED_LISTED = 20
 
@@ -86,12 +86,9 @@ def _published(period_ids: Sequence[int]) -> ColumnElement[bool]:
                 Submission.status == Status.PUBLISHED)
 
 
-def _split(session: Session, period_ids: Sequence[int],
-           column: InstrumentedAttribute[Any]) -> dict[str, int]:
-    rows = session.execute(
-        select(column, func.count()).where(_published(period_ids)).group_by(column)
-    )
-    return {key: n for key, n in rows}
+def _prefixed(keys: dict[str, int], prefix: str) -> dict[str, int]:
+    """The counts of one split ("type:ngo" -> "ngo") from the stored facts."""
+    return {key[len(prefix):]: n for key, n in keys.items() if key.startswith(prefix)}
 
 
 def _voice() -> ColumnElement[int]:
@@ -129,21 +126,8 @@ def _theme_split(session: Session, period_ids: Sequence[int],
 
 
 def _over_time(session: Session, period_ids: Sequence[int]) -> list[tuple[date, int]]:
-    day: ColumnElement[Any]
-    if session.get_bind().dialect.name == "postgresql":
-        day = cast(func.timezone("UTC", Submission.received_at), Date)
-    else:
-        day = func.date(Submission.received_at)
-    rows = session.execute(
-        select(day, func.count())
-        .where(Submission.period_id.in_(period_ids))
-        .group_by(day)
-        .order_by(day)
-    )
-    result = []
-    for value, n in rows:
-        result.append((value if isinstance(value, date) else date.fromisoformat(str(value)), n))
-    return result
+    days = term_stats.facts(session, period_ids, term_stats.DAYS).get(0, {})
+    return sorted((date.fromisoformat(day), n) for day, n in days.items())
 
 
 def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Quote]:
@@ -152,7 +136,7 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
         .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
         .where(_published(period_ids), SubmissionTheme.theme_id == theme.id,
                SubmissionTheme.confirmed.is_(True))
-        .order_by(SubmissionTheme.score.desc(), Submission.id)
+        .order_by(SubmissionTheme.score.desc(), SubmissionTheme.submission_id.desc())
         .limit(EXCERPTS_PER_THEME)
     )
     quotes = []
@@ -173,69 +157,40 @@ def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Q
     return quotes
 
 
-def _terms(session: Session, period_ids: Sequence[int]) -> tuple[TermCounter, int]:
-    counter = TermCounter()
-    recent = (
-        select(Submission.id)
-        .where(_published(period_ids))
-        .order_by(Submission.id.desc())
-        .limit(TERM_SAMPLE)
-        .subquery()
-    )
-    query = (
-        select(Submission.id, Submission.body, Submission.public_body, Submission.language)
-        .where(Submission.id.in_(select(recent.c.id)))
-        .order_by(Submission.id)
-    )
-    theme_rows = session.execute(
-        select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-        .where(SubmissionTheme.confirmed.is_(True),
-               SubmissionTheme.submission_id.in_(select(recent.c.id)))
-    )
-    groups: dict[int, list[int]] = defaultdict(list)
-    for submission_id, theme_id in theme_rows:
-        groups[submission_id].append(theme_id)
-    # The public versions of the answers count with their comment's text.
-    answers: dict[int, list[str]] = defaultdict(list)
-    for submission_id, text in session.execute(
-        select(Answer.submission_id, func.coalesce(Answer.public_text, Answer.text))
-        .where(Answer.submission_id.in_(select(recent.c.id)))
-        .order_by(Answer.submission_id, Answer.question_id)
-    ):
-        answers[submission_id].append(text)
-    sampled = 0
-    for sid, body, public_body, lang in session.execute(query.execution_options(yield_per=500)):
-        text = public_body if public_body is not None else body
-        if sid in answers:
-            text = "\n\n".join(t for t in [text, *answers[sid]] if t.strip())
-        counter.add(text, lang, groups.get(sid, ()))
-        sampled += 1
-    return counter, sampled
-
-
 def summarize(session: Session, periods: Sequence[CommentPeriod],
               counting: Counting = Counting.SIGNATURES) -> Summary:
     """What was said, per theme, by whom and when. With Counting.ONCE, theme counts and shares
     count each campaign (or position of linked campaigns) once, whatever its signers."""
     period_ids = [p.id for p in periods]
     pillar_ids = sorted({p.pillar_id for p in periods})
+    term_stats.apply_pending(session)
     totals = dict.fromkeys(Status, 0)
-    totals.update(dict(session.execute(
-        select(Submission.status, func.count())
-        .where(Submission.period_id.in_(period_ids)).group_by(Submission.status)
+    totals.update(dict(session.execute(  # kept by triggers: no scan of the comments
+        select(SubmissionCount.status, func.sum(SubmissionCount.n))
+        .where(SubmissionCount.period_id.in_(period_ids)).group_by(SubmissionCount.status)
     ).all()))
     published = totals[Status.PUBLISHED]
-    base = published if counting is Counting.SIGNATURES else session.scalar(
-        _counted(select().select_from(Submission).where(_published(period_ids)), counting)) or 0
-    counts = {theme_id: n for theme_id, n in session.execute(_counted(
-        select(SubmissionTheme.theme_id)
-        .join(Submission, Submission.id == SubmissionTheme.submission_id)
-        .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
-        .group_by(SubmissionTheme.theme_id), counting))}
-    by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
-    by_country = _theme_split(session, period_ids, Submission.country, counting)
-    by_language = _theme_split(session, period_ids, Submission.language, counting)
-    counter, sampled = _terms(session, period_ids) if published else (TermCounter(), 0)
+    splits = term_stats.facts(session, period_ids, term_stats.SPLITS)
+    if counting is Counting.SIGNATURES:
+        # Every count by signature is kept as decisions happen (services/term_stats.py).
+        base = published
+        counts = term_stats.group_sizes(session, period_ids, term_stats.COMMENTS)
+        by_type, by_country, by_language = (
+            {group: _prefixed(keys, prefix) for group, keys in splits.items() if group}
+            for prefix in ("type:", "country:", "lang:"))
+    else:
+        base = session.scalar(_counted(
+            select().select_from(Submission).where(_published(period_ids)), counting)) or 0
+        counts = {theme_id: n for theme_id, n in session.execute(_counted(
+            select(SubmissionTheme.theme_id)
+            .join(Submission, Submission.id == SubmissionTheme.submission_id)
+            .where(_published(period_ids), SubmissionTheme.confirmed.is_(True))
+            .group_by(SubmissionTheme.theme_id), counting))}
+        by_type = _theme_split(session, period_ids, Submission.submitter_type, counting)
+        by_country = _theme_split(session, period_ids, Submission.country, counting)
+        by_language = _theme_split(session, period_ids, Submission.language, counting)
+    everyone = splits.get(0, {})
+    sampled = term_stats.documents(session, period_ids, term_stats.COMMENTS)
     summaries = []
     for pillar_id in pillar_ids:
         for theme in theme_service.for_pillar(session, pillar_id, active_only=False):
@@ -246,25 +201,25 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
                 theme=theme, count=n, share=(n / base) if base else 0.0,
                 by_type=by_type.get(theme.id, {}), by_country=by_country.get(theme.id, {}),
                 by_language=by_language.get(theme.id, {}),
-                terms=counter.distinctive(theme.id, top=8) if n else [],
+                terms=term_stats.distinctive(session, period_ids, term_stats.COMMENTS, theme.id)
+                if n else [],
                 quotes=_quotes(session, period_ids, theme) if n else [],
             ))
     summaries.sort(key=lambda s: (-s.count, s.theme.position))
     positions, positions_total = campaign_summaries.positions(session, period_ids)
-    no_theme = ~exists().where(SubmissionTheme.submission_id == Submission.id,
-                               SubmissionTheme.confirmed.is_(True))
-    uncovered_count = session.scalar(
-        select(func.count()).select_from(Submission).where(_published(period_ids), no_theme)
-    ) or 0
-    uncovered = list(session.scalars(
-        select(Submission).where(_published(period_ids), no_theme)
-        .order_by(Submission.id).limit(UNCOVERED_LISTED)
-    ))
+    uncovered_count = everyone.get(term_stats.UNCOVERED, 0)
+    uncovered: list[Submission] = []
+    if uncovered_count:  # else the search below would read every published comment in vain
+        no_theme = ~exists().where(SubmissionTheme.submission_id == Submission.id,
+                                   SubmissionTheme.confirmed.is_(True))
+        uncovered = list(session.scalars(
+            select(Submission).where(_published(period_ids), no_theme)
+            .order_by(Submission.id).limit(UNCOVERED_LISTED)
+        ))
     return Summary(
         periods=list(periods), totals=totals, published=published,
-        by_type=_split(session, period_ids, Submission.submitter_type),
-        by_country=_split(session, period_ids, Submission.country),
-        by_language=_split(session, period_ids, Submission.language),
+        by_type=_prefixed(everyone, "type:"), by_country=_prefixed(everyone, "country:"),
+        by_language=_prefixed(everyone, "lang:"),
         themes=summaries, uncovered_count=uncovered_count, uncovered=uncovered,
         over_time=_over_time(session, period_ids), terms_sampled=sampled,
         questions=question_summaries.summarize(session, periods, published),

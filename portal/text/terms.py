@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from portal.text import stopwords
@@ -36,20 +37,12 @@ class TermCounter:
 
     def add(self, text: str, lang: str, groups: Iterable[Hashable] = ()) -> None:
         """Count one comment, in its language ("en", "es" or "und"), for each of its groups."""
-        forms = [_written_form(text, m) for m in WORD.finditer(text)]
-        words = [fold(form).replace("-", "") for form in forms]
-        if lang not in SNOWBALL:
-            lang = _guess_language(words)
-        stop = stopwords.for_language(lang)
-        seen: set[str] = set()
-        for form, word in zip(forms, words, strict=True):
-            if len(word) < 2 or word.isdigit() or word in stop:
-                continue
-            term = stem(word, lang)
-            self._forms[term][form] += 1
-            seen.add(term)
+        found = document_terms(text, lang)
+        for term, forms in found.items():
+            self._forms[term].update(forms)
         # Presence per comment, not occurrences: one comment repeating a word fifty times
         # (or a campaign pasting the same text) cannot make it distinctive on its own.
+        seen = found.keys()
         self.documents += 1
         self._df.update(seen)
         for group in set(groups):
@@ -77,7 +70,7 @@ class TermCounter:
         for term, a in self._group_df[group].items():
             if a < min_docs:
                 continue
-            z = _log_odds_z(a, inside, self._df[term] - a, outside)
+            z = log_odds_z(a, inside, self._df[term] - a, outside)
             if z > 0:
                 scored.append((z, term, a))
         scored.sort(key=lambda t: (-t[0], t[1]))
@@ -86,6 +79,42 @@ class TermCounter:
     def _form(self, term: str) -> str:
         forms = self._forms[term]
         return min(forms, key=lambda form: (-forms[form], form))
+
+
+# Longer "words" are pasted strings (links, hashes, keyboard runs), not vocabulary; leaving them out
+# also keeps every stored term short enough for an index key.
+MAX_WORD = 40
+
+
+def document_terms(text: str, lang: str) -> dict[str, dict[str, int]]:
+    """The terms (stems) one comment uses, each with its written forms and how often each
+    occurs: what TermCounter.add counts, and what the stored term statistics hold per comment."""
+    if lang not in SNOWBALL:
+        lang = _guess_language([fold(m.group()).replace("-", "") for m in WORD.finditer(text)])
+    found: dict[str, dict[str, int]] = {}
+    for match in WORD.finditer(text):
+        word = match.group()
+        term = _term_of(word, lang)  # folding makes the term the same for every written form
+        if term is None:
+            continue
+        # Most words are plain lower-case ASCII: their written form is the word itself.
+        form = word if word.isascii() and word.islower() else _written_form(text, match)
+        forms = found.get(term)
+        if forms is None:
+            found[term] = {form: 1}
+        else:
+            forms[form] = forms.get(form, 0) + 1
+    return found
+
+
+@lru_cache(maxsize=200_000)
+def _term_of(form: str, lang: str) -> str | None:
+    """The stem a written form counts under, or None for stop words, numbers and fragments.
+    Cached: a consultation's vocabulary is small next to its number of words."""
+    word = fold(form).replace("-", "")
+    if not 2 <= len(word) <= MAX_WORD or word.isdigit() or word in stopwords.for_language(lang):
+        return None
+    return stem(word, lang)
 
 
 _OPENERS = frozenset(".!?¿¡…:;\"'«“(")
@@ -111,7 +140,7 @@ def _guess_language(words: Sequence[str]) -> str:
     return "en" if english > spanish else "es" if spanish > english else "und"
 
 
-def _log_odds_z(a: int, n_a: int, b: int, n_b: int, prior: float = 0.5) -> float:
+def log_odds_z(a: int, n_a: int, b: int, n_b: int, prior: float = 0.5) -> float:
     ratio = math.log((a + prior) / (n_a - a + prior)) - math.log((b + prior) / (n_b - b + prior))
     variance = 1 / (a + prior) + 1 / (n_a - a + prior) + 1 / (b + prior) + 1 / (n_b - b + prior)
     return ratio / math.sqrt(variance)
