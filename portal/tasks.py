@@ -83,11 +83,24 @@ class Tasks:
             crontab(minute="*"), name="outbox.drain.periodic")(in_app(_drain_periodically))
         self.announce_moments = huey.periodic_task(
             crontab(minute="*/10"), name="followers.moments")(in_app(_announce_moments))
+        # Comment files: read as soon as their comment is stored, and every few minutes
+        # whatever a lost enqueue or a dead worker left unread.
+        self.read_files = huey.task(name="attachments.read")(in_app(_read_files))
+        self.read_files_periodically = huey.periodic_task(
+            crontab(minute="*/5"), name="attachments.read.periodic")(in_app(_read_files))
 
         @huey.on_shutdown(name="portal.close-storage")
         def close_storage() -> None:
             # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
             huey.storage.close()
+
+    def enqueue_reading(self) -> None:
+        """Ask a worker to read new comment files; a failure to enqueue is logged, not raised
+        (the periodic task will find them)."""
+        try:
+            self.read_files()
+        except Exception:
+            log.exception("could not enqueue reading files; the periodic task will read them")
 
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
@@ -108,18 +121,31 @@ def init_app(app: Flask) -> None:
     queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
     app.extensions["portal_tasks"] = queue
 
-    from portal.services import outbox
+    from portal.services import attachments, outbox
 
     def after_commit(session: Session) -> None:
         if outbox.take_written_flag(session):
             queue.enqueue_drain()
+        if session.info.pop(attachments.NEW_FILES, False):
+            queue.enqueue_reading()
 
     def after_rollback(session: Session) -> None:
         outbox.take_written_flag(session)
+        session.info.pop(attachments.NEW_FILES, None)
 
     maker = app.extensions["portal_sessionmaker"]
     event.listen(maker, "after_commit", after_commit)
     event.listen(maker, "after_soft_rollback", lambda session, _tx: after_rollback(session))
+
+
+def _read_files() -> int:
+    from portal.services import attachments
+    from portal.services.attachment_store import current_store
+    from portal.services.extraction import Limits
+
+    config = current_app.config
+    limits = Limits(timeout=config["EXTRACT_TIMEOUT"], memory_mb=config["EXTRACT_MEMORY_MB"])
+    return sum(attachments.read_due(current_store(), limits).values())
 
 
 def _drain_outbox() -> int:

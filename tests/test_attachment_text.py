@@ -253,3 +253,20 @@ def test_planner_excerpts_quote_a_public_file_by_its_name(app: Flask, client: Fl
     assert result.exit_code == 0, result.output
     quotes = [q for t in json.loads(out.read_text())["summary"]["themes"] for q in t["quotes"]]
     assert any(q["file"] == "energy-paper.txt" and "electric grid" in q["text"] for q in quotes)
+
+
+@pytest.mark.usefixtures("upload_dir")
+def test_a_worker_reads_the_files_of_a_new_comment_without_being_asked(
+        app: Flask, client: FlaskClient, open_period: CommentPeriod) -> None:
+    from tests.mail_support import consumer_thread, wait_for
+
+    app.extensions["portal_tasks"].huey.flush()
+    with consumer_thread(app):
+        tracking = tracking_of(send(client, open_period.slug, public=[
+            ("paper.txt", "Puentes inteligentes en Laredo".encode())]))
+
+        def read() -> bool:
+            return [a.extraction for a in rows(app, tracking)] == [Extraction.DONE]
+
+        wait_for(read, "the file's text")
+    assert rows(app, tracking)[0].extracted_text == "Puentes inteligentes en Laredo"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -18,35 +16,12 @@ def attachments_extract(limit: int) -> None:
 
     Each file is read outside any transaction, then its result is written in a short one of
     its own, so a long PDF never holds the database's write lock."""
-    from portal.db import new_session, write_session
-    from portal.models import Attachment, Extraction
     from portal.services import attachments
     from portal.services.attachment_store import current_store
     from portal.services.extraction import Limits
 
-    store = current_store()
     config = current_app.config
     limits = Limits(timeout=config["EXTRACT_TIMEOUT"], memory_mb=config["EXTRACT_MEMORY_MB"])
-    reader = new_session()
-    try:
-        ids = attachments.pending_ids(reader, limit)
-    finally:
-        reader.close()
-    outcome: Counter[str] = Counter()
-    for attachment_id in ids:
-        reader = new_session()
-        try:
-            found = reader.get(Attachment, attachment_id)
-            if found is None:
-                continue
-            result = attachments.read(store, found, limits)
-        finally:
-            reader.close()
-        with write_session() as session:
-            row = session.get(Attachment, attachment_id)
-            if row is None or row.extraction is not Extraction.PENDING:
-                continue  # another worker got there first
-            attachments.record(session, row, result)
-            outcome[row.extraction.value] += 1
+    outcome = attachments.read_due(current_store(), limits, limit)
     summary = ", ".join(f"{n} {state}" for state, n in sorted(outcome.items())) or "none"
     click.echo(f"{sum(outcome.values())} files read: {summary}")

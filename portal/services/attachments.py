@@ -13,6 +13,7 @@ out to hold active content is held for a moderator even if its bytes did not sho
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -151,3 +152,43 @@ def withhold(session: Session, actor: audit.Actor, attachment: Attachment, reaso
     if submission.status is Status.PUBLISHED:
         search.index(session, submission)
     return attachment
+
+
+NEW_FILES = "portal_new_files"  # session.info: this transaction stored files to read
+
+
+def files_stored(session: Session) -> None:
+    """Note that this transaction stored files, so a worker is asked to read them once it
+    commits (portal/tasks.py)."""
+    session.info[NEW_FILES] = True
+
+
+def read_due(store: AttachmentStore, limits: Limits, limit: int = 100) -> Counter[str]:
+    """Background work: read the text of up to `limit` files not read yet. Each file is read
+    outside any transaction, then its result is written in a short one of its own, so a long
+    PDF never holds the database's write lock; a file another worker recorded meanwhile is
+    left as it is. Returns how many files ended in each extraction state."""
+    from portal.db import new_session, write_session
+
+    reader = new_session()
+    try:
+        ids = pending_ids(reader, limit)
+    finally:
+        reader.close()
+    outcome: Counter[str] = Counter()
+    for attachment_id in ids:
+        reader = new_session()
+        try:
+            found = reader.get(Attachment, attachment_id)
+            if found is None:
+                continue
+            result = read(store, found, limits)
+        finally:
+            reader.close()
+        with write_session() as session:
+            row = session.get(Attachment, attachment_id)
+            if row is None or row.extraction is not Extraction.PENDING:
+                continue  # another worker got there first
+            record(session, row, result)
+            outcome[row.extraction.value] += 1
+    return outcome

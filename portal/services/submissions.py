@@ -26,7 +26,7 @@ from portal.models import (
     Submission,
 )
 from portal.models.types import utcnow
-from portal.services import campaigns, language, outbox, themes
+from portal.services import attachments, campaigns, language, outbox, themes
 from portal.services.attachment_checks import CheckedFile
 from portal.services.attachment_store import AttachmentStore, forget_on_rollback
 from portal.text.folding import fold
@@ -295,6 +295,7 @@ def submit(
     )
     if uploads and store is not None:
         submission.attachments = _store_files(session, store, uploads)
+        attachments.files_stored(session)
     submission.text_fingerprint = fingerprint(data.full_text())
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
