@@ -263,7 +263,7 @@ def test_a_worker_reads_the_files_of_a_new_comment_without_being_asked(
     app.extensions["portal_tasks"].huey.flush()
     with consumer_thread(app):
         tracking = tracking_of(send(client, open_period.slug, public=[
-            ("paper.txt", "Puentes inteligentes en Laredo".encode())]))
+            ("paper.txt", b"Puentes inteligentes en Laredo")]))
 
         def read() -> bool:
             return [a.extraction for a in rows(app, tracking)] == [Extraction.DONE]
