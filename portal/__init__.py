@@ -27,7 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import api, cli, db, errors, i18n, security
     from portal.extensions import csrf, limiter, login_manager
+    from portal.ids import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

@@ -15,6 +15,7 @@ from portal.auth.forms import SignInForm
 from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
+from portal.ids import parse_id
 from portal.models import AuditAction, Role, User
 from portal.services import accounts, audit
 
@@ -23,9 +24,8 @@ bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return get_session().get(User, int(user_id))
+    number = parse_id(user_id)
+    return get_session().get(User, number) if number is not None else None
 
 
 @login_manager.unauthorized_handler

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
 from portal.i18n import current_lang
+from portal.ids import id_arg, parse_id, parse_ids
 from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
 from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm, ReturnForm
 from portal.services import audit, campaign_queries, consultations, moderation, themes
@@ -22,17 +23,12 @@ bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 STAFF_ROLES = (Role.MODERATOR,)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 def _filters() -> moderation.QueueFilters:
     args = request.args
     return moderation.QueueFilters(
         status=Status.parse(args.get("status")) or Status.PENDING,
-        period_id=_int_arg("period"),
-        pillar_id=_int_arg("pillar"),
+        period_id=id_arg("period"),
+        pillar_id=id_arg("pillar"),
         language=Language.parse(args.get("language")),
         submitter_type=SubmitterType.parse(args.get("type")),
         country=Country.parse(args.get("country")),
@@ -44,7 +40,12 @@ def _filters() -> moderation.QueueFilters:
 def _campaign_arg(value: str) -> int | str | None:
     if value in ("any", "none", "checking"):
         return value
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    if value == "":
+        return None
+    parsed = parse_id(value)
+    if parsed is None:
+        abort(400)
+    return parsed
 
 
 @bp.get("/")
@@ -52,7 +53,7 @@ def _campaign_arg(value: str) -> int | str | None:
 def queue() -> str:
     db = get_session()
     filters = _filters()
-    page = moderation.queue(db, filters, after=_int_arg("after"), before=_int_arg("before"))
+    page = moderation.queue(db, filters, after=id_arg("after"), before=id_arg("before"))
     args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
     chosen_campaign = (campaign_queries.get(db, filters.campaign)
                        if isinstance(filters.campaign, int) else None)
@@ -170,7 +171,7 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
     ), status
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 @role_required(*STAFF_ROLES)
 def review(submission_id: int) -> ResponseReturnValue:
     return _review(_submission_or_404(submission_id))
@@ -191,10 +192,10 @@ def _next_url() -> str:
 
 
 def _theme_ids() -> list[int]:
-    values = request.form.getlist("themes")
-    if not all(v.isdigit() and len(v) < 10 for v in values):
+    chosen = parse_ids(request.form.getlist("themes"))
+    if chosen is None:
         abort(400)
-    return [int(v) for v in values]
+    return chosen
 
 
 def _apply(submission: Submission, change: Callable[[Session], object], done: str,
@@ -213,7 +214,7 @@ def _apply(submission: Submission, change: Callable[[Session], object], done: st
     return redirect(target, code=303)
 
 
-@bp.post("/submissions/<int:submission_id>/themes")
+@bp.post("/submissions/<id:submission_id>/themes")
 @role_required(*STAFF_ROLES)
 def save_themes(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -228,7 +229,7 @@ def save_themes(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/publish")
+@bp.post("/submissions/<id:submission_id>/publish")
 @role_required(*STAFF_ROLES)
 def publish(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -247,7 +248,7 @@ def publish(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/reject")
+@bp.post("/submissions/<id:submission_id>/reject")
 @role_required(*STAFF_ROLES)
 def reject(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -264,7 +265,7 @@ def reject(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/release")
+@bp.post("/submissions/<id:submission_id>/release")
 @role_required(*STAFF_ROLES)
 def release(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -284,7 +285,7 @@ def release(submission_id: int) -> ResponseReturnValue:
         abort(400)
 
 
-@bp.post("/submissions/<int:submission_id>/edit")
+@bp.post("/submissions/<id:submission_id>/edit")
 @role_required(*STAFF_ROLES)
 def edit(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -318,7 +319,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
     return redirect(url_for(".review", submission_id=submission.id), code=303)
 
 
-@bp.post("/submissions/<int:submission_id>/return")
+@bp.post("/submissions/<id:submission_id>/return")
 @role_required(*STAFF_ROLES)
 def send_back(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)

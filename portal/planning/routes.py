@@ -118,7 +118,7 @@ def theme_list() -> ResponseReturnValue:
                            new_form=new_form, forms={}, ThemeForm=ThemeForm), status
 
 
-@bp.post("/themes/<int:theme_id>")
+@bp.post("/themes/<id:theme_id>")
 @role_required(Role.ADMIN)
 def theme_update(theme_id: int) -> ResponseReturnValue:
     db = get_session()

@@ -22,6 +22,7 @@ from werkzeug import Response
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
+from portal.ids import id_arg
 from portal.models import (
     CommentPeriod,
     Country,
@@ -116,7 +117,7 @@ def outcome(slug: str) -> str:
                            positions=positions, positions_total=total)
 
 
-@bp.get("/periods/<slug>/documents/<int:document_id>")
+@bp.get("/periods/<slug>/documents/<id:document_id>")
 def document(slug: str, document_id: int) -> ResponseReturnValue:
     found = _period_or_404(slug)
     wanted = next((d for d in documents.of_period(get_session(), found.id)
@@ -245,13 +246,13 @@ def reading_room(slug: str) -> ResponseReturnValue:
         country=Country.parse(request.args.get("country")),
         language=Language.parse(request.args.get("language")),
     )
-    before = request.args.get("before", "")
+    before = id_arg("before")
     error = None
     status = 200
     try:
         page = reading_room_service.published(
             get_session(), found, filters,
-            before=int(before) if before.isdigit() and len(before) < 12 else None,
+            before=before,
         )
     except search.SearchQueryError as exc:
         page = reading_room_service.ReadingPage(items=[], next_before=None)
