@@ -128,6 +128,9 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
         COORDINATOR, 422, "Give the address of the official notice", {"doc-csrf_token": "{token}"}
     ),
     ("admin.document_remove", "POST"): Route(COORDINATOR, 404, "Page not found"),
+    ("admin.users", "GET"): Route(ADMIN_ONLY, 200, "End all sessions"),
+    # An account that does not exist: nobody's sessions end.
+    ("admin.end_sessions", "POST"): Route(ADMIN_ONLY, 404, "Page not found"),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 
@@ -161,6 +164,8 @@ def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id
         values.update(kind="periods", slug="energy-2026")
     if "theme_id" in rule.arguments:
         values["theme_id"] = theme_id
+    if "user_id" in rule.arguments:
+        values["user_id"] = 999999
     if endpoint == "planning.export":
         values["format"] = "csv"
     with app.test_request_context():

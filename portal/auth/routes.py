@@ -15,7 +15,6 @@ from portal.auth.forms import SignInForm
 from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
-from portal.ids import parse_id
 from portal.models import AuditAction, Role, User
 from portal.services import accounts, audit
 
@@ -24,8 +23,7 @@ bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    number = parse_id(user_id)
-    return get_session().get(User, number) if number is not None else None
+    return accounts.by_session_id(get_session(), user_id)
 
 
 @login_manager.unauthorized_handler
@@ -91,6 +89,8 @@ def login() -> ResponseReturnValue:
 def logout() -> Response:
     db = get_session()
     audit.record(db, current_actor(), AuditAction.SIGNOUT, "user", current_user.id)
+    # A copy of this cookie (another tab, a stolen one) must not outlive the sign-out.
+    accounts.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -73,11 +73,35 @@ def _existing(session: Session, email: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session cookie of the account stops opening pages (they carry the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def end_all_sessions(session: Session, email: str, actor: audit.Actor = audit.CLI) -> User:
+    user = _existing(session, email)
+    end_sessions(user)
+    audit.record(session, actor, AuditAction.USER_END_SESSIONS, "user", user.id)
+    return user
+
+
+def set_password(session: Session, email: str, password: str,
+                 actor: audit.Actor = audit.CLI) -> User:
+    user = _existing(session, email)
+    validate_password(password)
+    user.password_hash = _hasher.hash(password)
+    end_sessions(user)
+    audit.record(session, actor, AuditAction.USER_SET_PASSWORD, "user", user.id)
+    return user
+
+
 def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
     user = _existing(session, email)
     code = _role(role)
     before = user.role
     user.role = code
+    if code is not before:
+        end_sessions(user)
     audit.record(session, actor, AuditAction.USER_SET_ROLE, "user", user.id,
                  before={"role": before}, after={"role": code})
     return user
@@ -87,9 +111,25 @@ def set_active(session: Session, email: str, active: bool, actor: audit.Actor = 
     user = _existing(session, email)
     before = user.active
     user.active = active
+    if not active:
+        end_sessions(user)
     action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
     audit.record(session, actor, action, "user", user.id,
                  before={"active": before}, after={"active": active})
+    return user
+
+
+def by_session_id(session: Session, session_id: str) -> User | None:
+    """The account a session cookie names ("<id>:<version>"), if that session still counts."""
+    from portal.ids import parse_id
+
+    raw_id, _, raw_version = session_id.partition(":")
+    user_id = parse_id(raw_id)
+    if user_id is None or not raw_version.isascii() or not raw_version.isdigit():
+        return None
+    user = session.get(User, user_id)
+    if user is None or str(user.session_version) != raw_version:
+        return None
     return user
 
 
