@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
 from portal.models import AuditAction, Role, User
+from portal.redirects import safe_target
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
@@ -30,15 +29,6 @@ def load_user(user_id: str) -> User | None:
 def unauthorized() -> Response:
     flash(_("Please sign in to see that page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _home_for(user: User) -> str:
@@ -69,7 +59,7 @@ def login() -> ResponseReturnValue:
         if result.user is not None:
             session.clear()  # a new session id on sign-in: no fixation
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(result.user))
+            return redirect(safe_target(request.args.get("next"), _home_for(result.user)))
         if result.locked_until:
             error = _(
                 "Too many failed attempts. This account is locked until %(time)s.",

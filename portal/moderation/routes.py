@@ -15,6 +15,7 @@ from portal.i18n import current_lang
 from portal.ids import id_arg, parse_id, parse_ids
 from portal.models import Country, Flag, Language, Role, Status, Submission, SubmitterType
 from portal.moderation.forms import BulkForm, DecisionForm, EditForm, RejectForm, ReturnForm
+from portal.redirects import safe_target
 from portal.services import audit, campaign_queries, consultations, moderation, themes
 from portal.text.differences import word_differences
 
@@ -75,8 +76,7 @@ def queue() -> str:
 @role_required(*STAFF_ROLES)
 def bulk() -> ResponseReturnValue:
     form = BulkForm()
-    back = request.form.get("back", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
+    back = safe_target(request.form.get("back"), url_for(".queue"))
     if not form.ids.data and not form.ids.errors:
         return render_template(
             "errors/error.html", code=400, title=_("Nothing selected"),
