@@ -60,6 +60,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_COOKIE_SECURE", "0") == "1",
+        # Strict-Transport-Security on HTTPS responses: a year once cookies are HTTPS-only,
+        # else only when PORTAL_HSTS (seconds) says so; 0 turns it off.
+        "HSTS_SECONDS": int(os.environ.get(
+            "PORTAL_HSTS", "31536000" if os.environ.get("PORTAL_COOKIE_SECURE") == "1" else "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",

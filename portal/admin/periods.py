@@ -66,7 +66,7 @@ def periods_list() -> str:
 def period_new() -> ResponseReturnValue:
     form = PeriodForm()
     _pillar_choices(form)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.timezone.data = WASHINGTON
         return render_template("admin/period_form.html", form=form, period=None)
     if form.validate_on_submit():
@@ -87,7 +87,7 @@ def period_new() -> ResponseReturnValue:
 def period_edit(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
     db = get_session()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = PeriodForm.of(periods.PeriodInput.of(period))
         _pillar_choices(form)
         return render_template("admin/period_form.html", form=form, period=period,

@@ -47,7 +47,7 @@ def _home_for(user: User) -> str:
 @limiter.limit("30 per minute", methods=["POST"])
 def login() -> ResponseReturnValue:
     form = SignInForm()
-    if request.method == "GET" and current_user.is_authenticated:
+    if request.method in ("GET", "HEAD") and current_user.is_authenticated:
         return redirect(_home_for(current_user))
     error = None
     status = 200

@@ -140,7 +140,7 @@ def _render_form(
         form.shown.data = timing.stamp()  # a form sent back keeps the time it was first shown
     state = period.state()
     if state is not PeriodState.OPEN:
-        status = 200 if request.method == "GET" else 422
+        status = 200 if request.method in ("GET", "HEAD") else 422
         return render_template(
             "public/period_not_open.html", period=period, state=state, form=form
         ), status
@@ -156,7 +156,7 @@ def _render_form(
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     form = comment_form_for(found, current_lang())
-    if request.method == "GET" or found.state() is not PeriodState.OPEN:
+    if request.method in ("GET", "HEAD") or found.state() is not PeriodState.OPEN:
         return _render_form(found, form)
     if not form.validate_on_submit():
         return _render_form(found, form, status=422)
