@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import api, cli, db, errors, i18n, security
+    from portal import api, cli, db, errors, i18n, security, throttle
     from portal.extensions import csrf, limiter, login_manager
     from portal.ids import IdConverter
 
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     limiter.init_app(app)
+    throttle.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -74,6 +74,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_SUBMIT": os.environ.get("PORTAL_RATELIMIT_SUBMIT", "20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A sliding window: no burst of twice the limit around the turn of a fixed window.
+        "RATELIMIT_STRATEGY": "moving-window",
         "DOCKET_PREFIX": os.environ.get("PORTAL_DOCKET_PREFIX", "HLED"),
         # Uploaded files, outside the web root: period documents under periods/ (and comment
         # attachments in a folder of their own).

@@ -18,7 +18,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from sqlalchemy import text
 from werkzeug import Response
+from werkzeug.exceptions import TooManyRequests
 
+from portal import throttle
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
@@ -148,11 +150,6 @@ def _render_form(
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_SUBMIT"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 303,
-)
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     form = comment_form_for(found, current_lang())
@@ -160,6 +157,13 @@ def comment(slug: str) -> ResponseReturnValue:
         return _render_form(found, form)
     if not form.validate_on_submit():
         return _render_form(found, form, status=422)
+    # Only a comment that is about to be stored counts against the limit (a form sent back with
+    # errors does not), and the count is taken atomically in the shared store.
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        wait = throttle.spend(current_app.config["RATELIMIT_SUBMIT"], "submit",
+                              request.remote_addr or "")
+        if wait:
+            raise TooManyRequests(retry_after=wait)
     session = get_session()
     try:
         submission = submissions.submit(
