@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug import Response
 
+from portal.auth import lockout
 from portal.auth.decorators import current_actor
 from portal.auth.forms import SignInForm
 from portal.db import get_session
@@ -51,27 +52,31 @@ def login() -> ResponseReturnValue:
         return redirect(_home_for(current_user))
     error = None
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         db = get_session()
-        result = accounts.authenticate(
+        attempt = lockout.sign_in(
             db, form.email.data or "", form.password.data or "", ip=request.remote_addr or ""
         )
-        if result.user is not None:
+        user = attempt.result.user
+        if user is not None:
             session.clear()  # a new session id on sign-in: no fixation
-            login_user(result.user)
-            return redirect(safe_target(request.args.get("next"), _home_for(result.user)))
-        if result.locked_until:
+            login_user(user)
+            return redirect(safe_target(request.args.get("next"), _home_for(user)))
+        if attempt.wait_until:
             error = _(
-                "Too many failed attempts. This account is locked until %(time)s.",
-                time=format_instant(result.locked_until, "UTC"),
+                "Too many failed attempts from this connection. Please try again after "
+                "%(time)s.",
+                time=format_instant(attempt.wait_until, "UTC"),
             )
             status = 429
+            headers["Retry-After"] = str(attempt.retry_after)
         else:
             error = _("The email address or password is not right.")
             status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.post("/logout")

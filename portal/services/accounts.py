@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +16,6 @@ from portal.services import audit
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so that a wrong email costs as much time as a
@@ -140,43 +139,39 @@ def list_users(session: Session) -> list[User]:
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
-    locked_until: datetime | None = None
+
+
+def check_nothing(password: str) -> None:
+    """Spend the time of one password check, for an attempt that has no account to check."""
+    try:
+        _hasher.verify(_DUMMY_HASH, password)
+    except VerificationError:
+        pass
 
 
 def authenticate(
     session: Session, email: str, password: str, ip: str = "", now: datetime | None = None
 ) -> SignInResult:
-    """Check a password. Failures are counted; the account locks for a while after too many."""
+    """Check a password: one hash whether or not the email has an account. Repeated failures
+    are throttled by the caller, per address (portal/auth/lockout.py), not by locking the
+    account everywhere."""
     now = now or utcnow()
     user = by_email(session, email)
     if user is None or not user.active:
-        try:
-            _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
+        check_nothing(password)
         audit.record(session, audit.Actor(label=normalize_email(email)[:320], ip=ip),
                      AuditAction.SIGNIN_FAILED, "user", user.id if user else "")
         return SignInResult(user=None)
-    if user.locked_until and user.locked_until > now:
-        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_LOCKED, "user",
-                     user.id)
-        return SignInResult(user=None, locked_until=user.locked_until)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
-        locked = None
-        if user.failed_logins >= MAX_FAILURES:
-            locked = now + LOCKOUT
-            user.locked_until = locked
-            user.failed_logins = 0
-        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_FAILED, "user", user.id,
-                     after={"locked_until": locked.isoformat() if locked else None})
-        return SignInResult(user=None, locked_until=locked)
+        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_FAILED, "user",
+                     user.id)
+        return SignInResult(user=None)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN, "user", user.id)
     return SignInResult(user=user)
