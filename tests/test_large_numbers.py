@@ -132,3 +132,12 @@ def test_parse_id_bounds() -> None:
     assert parse_id("1") == 1
     assert parse_id(str(MAX_ID)) == MAX_ID
     assert [parse_id(v) for v in [str(MAX_ID + 1), "0", "", "²", "+1", "1 ", None]] == [None] * 7
+
+
+@pytest.mark.parametrize("number", ["²", "9223372036854775808"])
+def test_period_form_pillar_that_is_no_id_is_a_form_error(
+    app: Flask, client: FlaskClient, number: str
+) -> None:
+    token = _signed_in_admin(app, client)
+    response = client.post("/en/admin/periods/new", data={"csrf_token": token, "pillar": number})
+    assert response.status_code == 422
