@@ -191,8 +191,11 @@ def free_port() -> int:
 
 
 def server_env(url: str, **extra: str) -> dict[str, str]:
+    # Several gunicorn workers need a shared rate-limit store (portal/throttle.py).
+    store = os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/14")
     return dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_SECRET_KEY="bench-secret",
-                PORTAL_RATELIMIT_SUBMIT="1000000 per hour", PORTAL_ENV="production", **extra)
+                PORTAL_RATELIMIT_SUBMIT="1000000 per hour", PORTAL_ENV="production",
+                PORTAL_RATELIMIT_STORAGE_URL=store, **extra)
 
 
 @contextlib.contextmanager

@@ -26,13 +26,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks
+    from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks, throttle
     from portal.extensions import csrf, limiter, login_manager
+    from portal.ids import IdConverter
     from portal.services import (
         attachment_store,
         term_stats,  # noqa: F401  (registers its flush hooks)
     )
 
+    app.url_map.converters["id"] = IdConverter
     # First, so every request has its id before anything else can refuse it.
     observability.init_app(app)
     db.init_app(app)
@@ -42,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     limiter.init_app(app)
+    throttle.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     attachment_store.init_app(app)

@@ -74,6 +74,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_COOKIE_SECURE", "0") == "1",
+        # Strict-Transport-Security on HTTPS responses: a year once cookies are HTTPS-only,
+        # else only when PORTAL_HSTS (seconds) says so; 0 turns it off.
+        "HSTS_SECONDS": int(os.environ.get(
+            "PORTAL_HSTS", "31536000" if os.environ.get("PORTAL_COOKIE_SECURE") == "1" else "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",
@@ -84,6 +88,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_SUBMIT": os.environ.get("PORTAL_RATELIMIT_SUBMIT", "20 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A sliding window: no burst of twice the limit around the turn of a fixed window.
+        "RATELIMIT_STRATEGY": "moving-window",
         "DOCKET_PREFIX": os.environ.get("PORTAL_DOCKET_PREFIX", "HLED"),
         # Uploaded files, outside the web root: period documents under periods/ (and comment
         # attachments in a folder of their own).

@@ -6,6 +6,8 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from portal.api import errors as api_errors
@@ -21,6 +23,7 @@ TITLES = {
     422: _l("Please check what you entered"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
+    503: _l("The site is unavailable for a moment"),
 }
 MESSAGES = {
     400: _l("Please go back and try again."),
@@ -33,7 +36,17 @@ MESSAGES = {
     ),
     429: _l("You have sent too many requests in a short time. Please wait a little and retry."),
     500: _l("Your request was not completed. Please try again in a few minutes."),
+    503: _l(
+        "We cannot reach our records right now, so nothing was read or saved. Please try again "
+        "in a minute; if you were sending a comment, keep a copy of your text until you get "
+        "a receipt."
+    ),
 }
+# Seconds a client is asked to wait when the database does not answer.
+OUTAGE_RETRY_AFTER = 30
+# What the driver raises when the database cannot be reached or does not answer in time
+# (refused connection, missing SQLite file, pool exhausted, a lock held too long).
+OUTAGE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def is_api_request() -> bool:
@@ -83,6 +96,25 @@ def init_app(app: Flask) -> None:
         if code == 429 and retry_after:
             return body, status, {"Retry-After": str(retry_after)}
         return body, status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(exc: Exception) -> ResponseReturnValue:
+        app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
+                         exc.__class__.__name__)
+        headers = {"Retry-After": str(OUTAGE_RETRY_AFTER)}
+        if is_api_request():
+            return api_errors.error_response(503, headers=headers)
+        # The page must not need the database: a staff session cannot be looked up now.
+        from flask import g
+
+        from portal.extensions import login_manager
+
+        if g.get("_login_user") is None:
+            g._login_user = login_manager.anonymous_user()
+        body, status = render_error(503)
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:

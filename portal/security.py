@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -19,6 +19,23 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+# Pages that show what one person sent or may see: never kept by a browser or a shared cache.
+STAFF_BLUEPRINTS = frozenset({"moderation", "planning", "admin", "auth"})
+PERSONAL_ENDPOINTS = frozenset({
+    "public.comment", "public.receipt", "public.receipt_record", "public.find_receipt",
+})
+
+
+def _private(response: Response) -> bool:
+    endpoint = request.endpoint or ""
+    if endpoint.split(".", 1)[0] in STAFF_BLUEPRINTS or endpoint in PERSONAL_ENDPOINTS:
+        return True
+    # Any page a signed-in staff member opens may name them; the open-data API is public data.
+    # The session is read, not the account, so this costs no query (and works while the
+    # database is down).
+    return not request.path.startswith("/api/") and "_user_id" in session
 
 
 def init_app(app: Flask) -> None:
@@ -46,4 +63,12 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        hsts = app.config.get("HSTS_SECONDS", 0)
+        if hsts and request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
+        if _private(response):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
         return response

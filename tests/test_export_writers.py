@@ -52,7 +52,7 @@ NASTY = [
     "_x0041_ looks like an escape",
     "Line separator\u2028and paragraph\u2029separator",
 ]
-FORMULA_LIKE = {t for t in NASTY if t[:1] in ("=", "+", "-", "@", "\t", "\r")}
+FORMULA_LIKE = {t for t in NASTY if neutralize_cell(t) != t}
 
 
 def unneutralize(value: str, original: str) -> str:
@@ -62,13 +62,24 @@ def unneutralize(value: str, original: str) -> str:
 # --- neutralize_cell ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "=", "-"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1", "+1", "-1", "@A1", "\tx", "\rx", "=", "-",
+        # Blanks a spreadsheet skips before reading a formula (OWASP CSV injection).
+        " =1+1", "\u00a0=1+1", "\n=1", "\r\n+1", "  \t@SUM(A1)", "\u200b=1", "\ufeff-1",
+        "\u3000=1", "\x0b=1",
+        # A field separator or quote starts a new cell in a program that splits on it.
+        ";=1+1", "x;=1+1", "a,=HYPERLINK(\"http://evil.example\")", "a|=1", 'x" ,=1', "a; @A1",
+    ],
+)
 def test_formula_starts_get_an_apostrophe(value: str) -> None:
     assert neutralize_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize(
-    "value", ["", "a=b", " =1+1", "1-2", "'quoted", "“=”", "\n=1", "Energía", "−5", "＝1"]
+    "value", ["", "a=b", "1-2", "'quoted", "“=”", "Energía", "−5", "＝1",
+              "Trucks wait 4-6 hours; please act.", "line one\n- a list item"]
 )
 def test_other_text_is_left_exactly_alone(value: str) -> None:
     assert neutralize_cell(value) == value

@@ -76,11 +76,13 @@ def test_queue_filters(
     assert flagged[1] in page and en[1] not in page
     assert "Hidden field filled" in page
     # Unknown filter values are ignored, not errors: the whole queue shows.
-    unknown = moderator_client.get("/en/moderation/?country=XX&period=abc&flag=zz")
+    unknown = moderator_client.get("/en/moderation/?country=XX&flag=zz")
     assert unknown.status_code == 200
     page = unknown.get_data(as_text=True)
     assert all(tracking in page for tracking in (es[1], en[1], flagged[1]))
     assert "Awaiting review (3)" in page
+    # An id is a number the site wrote into its own links: anything else is a bad request.
+    assert moderator_client.get("/en/moderation/?period=abc").status_code == 400
 
 
 def test_keyset_pages_cover_everything_once(app: Flask, open_period: CommentPeriod) -> None:

@@ -135,6 +135,9 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
         COORDINATOR, 422, "Give the address of the official notice", {"doc-csrf_token": "{token}"}
     ),
     ("admin.document_remove", "POST"): Route(COORDINATOR, 404, "Page not found"),
+    ("admin.users", "GET"): Route(ADMIN_ONLY, 200, "End all sessions"),
+    # An account that does not exist: nobody's sessions end.
+    ("admin.end_sessions", "POST"): Route(ADMIN_ONLY, 404, "Page not found"),
 }
 STAFF_PREFIXES = ("moderation.", "planning.", "admin.")
 
@@ -170,6 +173,8 @@ def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id
         values["theme_id"] = theme_id
     if "attachment_id" in rule.arguments:
         values["attachment_id"] = 1
+    if "user_id" in rule.arguments:
+        values["user_id"] = 999999
     if endpoint == "planning.export":
         values["format"] = "csv"
     with app.test_request_context():

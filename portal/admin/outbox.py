@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from portal.admin.routes import bp
 from portal.auth.decorators import role_required
 from portal.db import get_session
+from portal.ids import parse_ids
 from portal.models import OutboxState, Role
 from portal.services import outbox
 
@@ -32,7 +33,9 @@ def outbox_list() -> str:
 def outbox_retry() -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
+        ids = parse_ids(request.form.getlist("id"))
+        if ids is None:
+            abort(400)
         changed = outbox.retry(get_session(), ids,
                                all_failed=request.form.get("all_failed") == "1")
         flash(ngettext("%(num)d message will be sent again.",

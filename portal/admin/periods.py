@@ -66,7 +66,7 @@ def periods_list() -> str:
 def period_new() -> ResponseReturnValue:
     form = PeriodForm()
     _pillar_choices(form)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.timezone.data = WASHINGTON
         return render_template("admin/period_form.html", form=form, period=None)
     if form.validate_on_submit():
@@ -82,12 +82,12 @@ def period_new() -> ResponseReturnValue:
     return render_template("admin/period_form.html", form=form, period=None), 422
 
 
-@bp.route("/periods/<int:period_id>/edit", methods=["GET", "POST"])
+@bp.route("/periods/<id:period_id>/edit", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def period_edit(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
     db = get_session()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = PeriodForm.of(periods.PeriodInput.of(period))
         _pillar_choices(form)
         return render_template("admin/period_form.html", form=form, period=period,
@@ -132,7 +132,7 @@ def _manage(period: CommentPeriod, status: int = 200, **forms: PortalForm) -> Re
     ), status
 
 
-@bp.get("/periods/<int:period_id>")
+@bp.get("/periods/<id:period_id>")
 @role_required(*MANAGERS)
 def period_manage(period_id: int) -> ResponseReturnValue:
     return _manage(_period_or_404(period_id))
@@ -153,7 +153,7 @@ def _act(period: CommentPeriod, form: PortalForm, key: str, fallback: str, actio
     return redirect(url_for(".period_manage", period_id=period.id), code=303)
 
 
-@bp.post("/periods/<int:period_id>/extend")
+@bp.post("/periods/<id:period_id>/extend")
 @role_required(*MANAGERS)
 def period_extend(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
@@ -164,7 +164,7 @@ def period_extend(period_id: int) -> ResponseReturnValue:
                 _("The deadline was extended."))
 
 
-@bp.post("/periods/<int:period_id>/close")
+@bp.post("/periods/<id:period_id>/close")
 @role_required(*MANAGERS)
 def period_close(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
@@ -175,7 +175,7 @@ def period_close(period_id: int) -> ResponseReturnValue:
                 _("The period is closed."))
 
 
-@bp.post("/periods/<int:period_id>/reopen")
+@bp.post("/periods/<id:period_id>/reopen")
 @role_required(*MANAGERS)
 def period_reopen(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
@@ -186,7 +186,7 @@ def period_reopen(period_id: int) -> ResponseReturnValue:
                 _("The period is open again."))
 
 
-@bp.post("/periods/<int:period_id>/documents")
+@bp.post("/periods/<id:period_id>/documents")
 @role_required(*MANAGERS)
 def document_add(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
@@ -210,7 +210,7 @@ def document_add(period_id: int) -> ResponseReturnValue:
                 _("Document added."))
 
 
-@bp.post("/periods/<int:period_id>/documents/<int:document_id>/remove")
+@bp.post("/periods/<id:period_id>/documents/<id:document_id>/remove")
 @role_required(*MANAGERS)
 def document_remove(period_id: int, document_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)
@@ -227,7 +227,7 @@ def document_remove(period_id: int, document_id: int) -> ResponseReturnValue:
     return redirect(url_for(".period_manage", period_id=period.id), code=303)
 
 
-@bp.post("/periods/<int:period_id>/delete")
+@bp.post("/periods/<id:period_id>/delete")
 @role_required(*MANAGERS)
 def period_delete(period_id: int) -> ResponseReturnValue:
     period = _period_or_404(period_id)

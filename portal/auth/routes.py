@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug import Response
 
+from portal.auth import lockout
 from portal.auth.decorators import current_actor
 from portal.auth.forms import SignInForm
 from portal.db import get_session
 from portal.extensions import limiter, login_manager
 from portal.i18n import format_instant
 from portal.models import AuditAction, Role, User
+from portal.redirects import safe_target
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
@@ -23,24 +23,13 @@ bp = Blueprint("auth", __name__, url_prefix="/<lang>/staff")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return get_session().get(User, int(user_id))
+    return accounts.by_session_id(get_session(), user_id)
 
 
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
     flash(_("Please sign in to see that page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _home_for(user: User) -> str:
@@ -59,31 +48,35 @@ def _home_for(user: User) -> str:
 @limiter.limit("30 per minute", methods=["POST"])
 def login() -> ResponseReturnValue:
     form = SignInForm()
-    if request.method == "GET" and current_user.is_authenticated:
+    if request.method in ("GET", "HEAD") and current_user.is_authenticated:
         return redirect(_home_for(current_user))
     error = None
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         db = get_session()
-        result = accounts.authenticate(
+        attempt = lockout.sign_in(
             db, form.email.data or "", form.password.data or "", ip=request.remote_addr or ""
         )
-        if result.user is not None:
+        user = attempt.result.user
+        if user is not None:
             session.clear()  # a new session id on sign-in: no fixation
-            login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")) or _home_for(result.user))
-        if result.locked_until:
+            login_user(user)
+            return redirect(safe_target(request.args.get("next"), _home_for(user)))
+        if attempt.wait_until:
             error = _(
-                "Too many failed attempts. This account is locked until %(time)s.",
-                time=format_instant(result.locked_until, "UTC"),
+                "Too many failed attempts from this connection. Please try again after "
+                "%(time)s.",
+                time=format_instant(attempt.wait_until, "UTC"),
             )
             status = 429
+            headers["Retry-After"] = str(attempt.retry_after)
         else:
             error = _("The email address or password is not right.")
             status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 @bp.post("/logout")
@@ -91,6 +84,8 @@ def login() -> ResponseReturnValue:
 def logout() -> Response:
     db = get_session()
     audit.record(db, current_actor(), AuditAction.SIGNOUT, "user", current_user.id)
+    # A copy of this cookie (another tab, a stolen one) must not outlive the sign-out.
+    accounts.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -26,7 +26,8 @@ def export_command(key: str, fmt: str, output: str, language: str, pillar: bool,
                    all_statuses: bool, include_email: bool) -> None:
     """Export KEY (a period's slug or docket identifier, or a pillar's slug) to a file."""
     options = exports.ExportOptions(fmt=fmt, lang=language, all_statuses=all_statuses,
-                                    include_email=include_email)
+                                    include_email=include_email,
+                                    rejected_originals=True)  # the operator is an admin
     with write_session() as session:
         scope = consultations.find_scope(session, "pillars" if pillar else "periods", key)
         if scope is None:

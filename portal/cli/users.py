@@ -75,3 +75,36 @@ def users_set_role(email: str, role: str) -> None:
         click.echo(f"{email} is now {role}")
     except accounts.AccountError as exc:
         _fail(exc)
+
+
+@group.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Give an account a new password; every session of the account ends."""
+    from portal.services import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with write_session() as session:
+            accounts.set_password(session, email, password)
+        click.echo(f"new password set for {email}; its sessions were ended")
+    except accounts.AccountError as exc:
+        _fail(exc)
+
+
+@group.command("end-sessions")
+@click.argument("email")
+def users_end_sessions(email: str) -> None:
+    """Sign an account out everywhere: every browser session of it stops working."""
+    from portal.services import accounts
+
+    try:
+        with write_session() as session:
+            accounts.end_all_sessions(session, email)
+        click.echo(f"ended every session of {email}")
+    except accounts.AccountError as exc:
+        _fail(exc)

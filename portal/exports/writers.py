@@ -26,8 +26,16 @@ from typing import IO
 import xlsxwriter
 
 BOM = "\ufeff"
-# OWASP CSV injection guidance: cells starting with these are formulas, or become them.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# OWASP CSV injection guidance: a cell whose text starts with one of these is a formula, or
+# becomes one; so does one that starts with a tab or a carriage return.
+_FORMULA_CHARS = "=+-@"
+# Spreadsheets skip leading blanks (spaces, no-break spaces, line breaks, zero-width and control
+# characters) before deciding that a cell is a formula, and a program that splits the text on a
+# field separator ("," or ";" by locale, "|", a tab) or a quote starts a new cell after it:
+# "\xa0=1", "\n=1" and ";=1+1" run as formulas too. A formula character at the start or after a
+# separator or quote, blanks in between allowed, neutralises the whole cell.
+_BLANKS = r"[\s\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]*"
+_FORMULA = re.compile(r'(?:^|[,;|\t"])' + _BLANKS + "[" + re.escape(_FORMULA_CHARS) + "]")
 _CHUNK_CHARS = 64 * 1024  # a streamed response sends pieces of about this size
 
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
@@ -39,7 +47,9 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 def neutralize_cell(value: str) -> str:
     """Text that a spreadsheet would read as a formula, with an apostrophe in front; other text
     unchanged. The apostrophe shows in the cell, which is the point: nothing runs."""
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+    if value.startswith(("\t", "\r")) or _FORMULA.search(value):
+        return "'" + value
+    return value
 
 
 def _check_width(row: Sequence[object], headers: Sequence[str]) -> None:

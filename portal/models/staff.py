@@ -46,6 +46,8 @@ class AuditAction(LabeledEnum):
     USER_SET_ROLE = "user.set_role", _l("Role changed")
     USER_ENABLE = "user.enable", _l("Account enabled")
     USER_DISABLE = "user.disable", _l("Account disabled")
+    USER_END_SESSIONS = "user.end_sessions", _l("All sessions ended")
+    USER_SET_PASSWORD = "user.set_password", _l("Password changed")
     THEME_CREATE = "theme.create", _l("Theme added")
     THEME_UPDATE = "theme.update", _l("Theme edited")
     SUBMISSION_RETURN = "submission.return", _l("Returned to the queue")
@@ -75,6 +77,12 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written into every session cookie of the account (get_id) and raised to end them all:
+    # sign-out, a new password or role, disabling, or an admin's "end all sessions".
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of disabled accounts

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
 from portal.i18n import current_lang
+from portal.ids import id_arg, parse_id, parse_ids
 from portal.models import Campaign, Language, Submission
 from portal.moderation.forms import (
     CampaignDecisionForm,
@@ -33,21 +34,22 @@ from portal.services import (
 )
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
-
-
 def _after() -> tuple[int, int] | None:
-    size, _, last = request.args.get("after", "").partition("-")
-    first, second = _int(size), _int(last)
-    return (first, second) if first is not None and second is not None else None
+    raw = request.args.get("after", "")
+    if not raw:
+        return None
+    size, _, last = raw.partition("-")
+    first, second = parse_id(size), parse_id(last)
+    if first is None or second is None:
+        abort(400)
+    return first, second
 
 
 @bp.get("/campaigns/")
 @role_required(*STAFF_ROLES)
 def campaign_list() -> str:
     db = get_session()
-    period_id = _int(request.args.get("period"))
+    period_id = id_arg("period")
     language = Language.parse(request.args.get("language"))
     page = campaign_queries.listing(db, period_id, language, after=_after())
     args = {k: v for k, v in request.args.items() if k != "after"}
@@ -70,7 +72,7 @@ def _page(campaign: Campaign, status: int = 200, *, decide_form: CampaignDecisio
           link_form: LinkForm | None = None) -> ResponseReturnValue:
     db = get_session()
     members, next_after = campaign_queries.members(db, campaign,
-                                                   after=_int(request.args.get("after")))
+                                                   after=id_arg("after"))
     theme_options = themes.for_pillar(db, campaign.period.pillar_id)
     chosen = set(campaign_decisions.theme_ids(campaign))
     if not chosen:
@@ -101,7 +103,7 @@ def _page(campaign: Campaign, status: int = 200, *, decide_form: CampaignDecisio
     ), status
 
 
-@bp.get("/campaigns/<int:campaign_id>")
+@bp.get("/campaigns/<id:campaign_id>")
 @role_required(*STAFF_ROLES)
 def campaign(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
@@ -134,13 +136,13 @@ def _apply(campaign: Campaign, change: Callable[[Session], object],
 
 
 def _theme_ids() -> list[int]:
-    values = request.form.getlist("themes")
-    if not all(v.isdigit() and len(v) < 10 for v in values):
+    chosen = parse_ids(request.form.getlist("themes"))
+    if chosen is None:
         abort(400)
-    return [int(v) for v in values]
+    return chosen
 
 
-@bp.post("/campaigns/<int:campaign_id>/decide")
+@bp.post("/campaigns/<id:campaign_id>/decide")
 @role_required(*STAFF_ROLES)
 def campaign_decide(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
@@ -173,7 +175,7 @@ def campaign_decide(campaign_id: int) -> ResponseReturnValue:
     return redirect(url_for(".campaign", campaign_id=found.id), code=303)
 
 
-@bp.post("/campaigns/<int:campaign_id>/rename")
+@bp.post("/campaigns/<id:campaign_id>/rename")
 @role_required(*STAFF_ROLES)
 def campaign_rename(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
@@ -187,7 +189,7 @@ def campaign_rename(campaign_id: int) -> ResponseReturnValue:
                   _("The campaign was renamed."))
 
 
-@bp.post("/campaigns/<int:campaign_id>/merge")
+@bp.post("/campaigns/<id:campaign_id>/merge")
 @role_required(*STAFF_ROLES)
 def campaign_merge(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
@@ -196,7 +198,7 @@ def campaign_merge(campaign_id: int) -> ResponseReturnValue:
         if form.version.data is None:
             abort(400)
         return _page(found, status=422, merge_form=form)
-    other = campaign_queries.get(get_session(), _int(form.other.data) or 0)
+    other = campaign_queries.get(get_session(), parse_id(form.other.data) or 0)
     if other is None:
         abort(400)
     return _apply(found, lambda db: campaigns.merge(db, found, other, current_actor(),
@@ -204,21 +206,21 @@ def campaign_merge(campaign_id: int) -> ResponseReturnValue:
                   _("“%(name)s” was merged into this campaign.", name=other.name))
 
 
-@bp.post("/campaigns/<int:campaign_id>/link")
+@bp.post("/campaigns/<id:campaign_id>/link")
 @role_required(*STAFF_ROLES)
 def campaign_link(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
     form = LinkForm()
     if not form.validate_on_submit():
         return _page(found, status=422, link_form=form)
-    other = campaign_queries.get(get_session(), _int(form.other.data) or 0)
+    other = campaign_queries.get(get_session(), parse_id(form.other.data) or 0)
     if other is None:
         abort(400)
     return _apply(found, lambda db: campaigns.link(db, found, other, current_actor()),
                   _("The campaigns now count as one position."))
 
 
-@bp.post("/campaigns/<int:campaign_id>/unlink")
+@bp.post("/campaigns/<id:campaign_id>/unlink")
 @role_required(*STAFF_ROLES)
 def campaign_unlink(campaign_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)
@@ -230,7 +232,7 @@ def campaign_unlink(campaign_id: int) -> ResponseReturnValue:
                   _("The campaign counts on its own again."))
 
 
-@bp.post("/campaigns/<int:campaign_id>/members/<int:submission_id>/remove")
+@bp.post("/campaigns/<id:campaign_id>/members/<id:submission_id>/remove")
 @role_required(*STAFF_ROLES)
 def campaign_remove_member(campaign_id: int, submission_id: int) -> ResponseReturnValue:
     found = _campaign_or_404(campaign_id)

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm, select_choices
+from portal.ids import coerce_id
 from portal.models import RejectReason
 from portal.text.visible import is_blank
 
@@ -61,7 +62,7 @@ class ReturnForm(DecisionForm):
 
 
 class BulkForm(PortalForm):
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    ids = SelectMultipleField(coerce=coerce_id, validate_choice=False)
     action = SelectField(
         _l("Decision"),
         # No preselected decision: publishing many comments must be a deliberate choice.

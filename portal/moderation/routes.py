@@ -23,6 +23,7 @@ from portal.auth.decorators import current_actor, role_required
 from portal.db import get_session
 from portal.downloads import send_attachment
 from portal.i18n import current_lang
+from portal.ids import parse_id, parse_ids
 from portal.models import (
     Country,
     Flag,
@@ -40,6 +41,7 @@ from portal.moderation.forms import (
     ReturnForm,
     WithholdForm,
 )
+from portal.redirects import safe_target
 from portal.services import (
     attachments,
     audit,
@@ -55,16 +57,22 @@ bp = Blueprint("moderation", __name__, url_prefix="/<lang>/moderation")
 STAFF_ROLES = (Role.MODERATOR,)
 
 
-def _int_arg(name: str, args: Mapping[str, str] | None = None) -> int | None:
-    value = (request.args if args is None else args).get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+def _id_in(args: Mapping[str, str], name: str) -> int | None:
+    """An id filter of the queue: None when absent or empty, 400 when it is no id."""
+    raw = args.get(name, "")
+    if raw == "":
+        return None
+    parsed = parse_id(raw)
+    if parsed is None:
+        abort(400)
+    return parsed
 
 
 def _filters(args: Mapping[str, str]) -> moderation.QueueFilters:
     return moderation.QueueFilters(
         status=Status.parse(args.get("status")) or Status.PENDING,
-        period_id=_int_arg("period", args),
-        pillar_id=_int_arg("pillar", args),
+        period_id=_id_in(args, "period"),
+        pillar_id=_id_in(args, "pillar"),
         language=Language.parse(args.get("language")),
         submitter_type=SubmitterType.parse(args.get("type")),
         country=Country.parse(args.get("country")),
@@ -76,7 +84,12 @@ def _filters(args: Mapping[str, str]) -> moderation.QueueFilters:
 def _campaign_arg(value: str) -> int | str | None:
     if value in ("any", "none", "checking"):
         return value
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    if value == "":
+        return None
+    parsed = parse_id(value)
+    if parsed is None:
+        abort(400)
+    return parsed
 
 
 def _render_queue(args: MultiDict[str, str], bulk: BulkForm, back: str,
@@ -84,8 +97,8 @@ def _render_queue(args: MultiDict[str, str], bulk: BulkForm, back: str,
     """The queue as `args` asks for it; after a refused bulk decision, with what was chosen."""
     db = get_session()
     filters = _filters(args)
-    page = moderation.queue(db, filters, after=_int_arg("after", args),
-                            before=_int_arg("before", args))
+    page = moderation.queue(db, filters, after=_id_in(args, "after"),
+                            before=_id_in(args, "before"))
     shown = {k: v for k, v in args.items() if k not in ("after", "before")}
     chosen_campaign = (campaign_queries.get(db, filters.campaign)
                        if isinstance(filters.campaign, int) else None)
@@ -123,8 +136,7 @@ def _back_to_queue(form: BulkForm, back: str, status: int) -> ResponseReturnValu
 @role_required(*STAFF_ROLES)
 def bulk() -> ResponseReturnValue:
     form = BulkForm()
-    back = request.form.get("back", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for(".queue")
+    back = safe_target(request.form.get("back"), url_for(".queue"))
     valid = form.validate_on_submit()
     if form.csrf_token.errors:
         abort(400)
@@ -221,7 +233,7 @@ def _review(submission: Submission, reject_form: RejectForm | None = None,
     ), status
 
 
-@bp.get("/files/<int:attachment_id>")
+@bp.get("/files/<id:attachment_id>")
 @role_required(*STAFF_ROLES)
 def attachment_file(attachment_id: int) -> ResponseReturnValue:
     """Any file of any comment, confidential ones included, for moderators and admins."""
@@ -232,7 +244,7 @@ def attachment_file(attachment_id: int) -> ResponseReturnValue:
     return send_attachment(found, private=True)
 
 
-@bp.post("/files/<int:attachment_id>/withhold")
+@bp.post("/files/<id:attachment_id>/withhold")
 @role_required(*STAFF_ROLES)
 def withhold_file(attachment_id: int) -> ResponseReturnValue:
     db = get_session()
@@ -252,7 +264,7 @@ def withhold_file(attachment_id: int) -> ResponseReturnValue:
     return redirect(url_for(".review", submission_id=found.submission_id), code=303)
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 @role_required(*STAFF_ROLES)
 def review(submission_id: int) -> ResponseReturnValue:
     return _review(_submission_or_404(submission_id))
@@ -273,10 +285,10 @@ def _next_url() -> str:
 
 
 def _theme_ids() -> list[int]:
-    values = request.form.getlist("themes")
-    if not all(v.isdigit() and len(v) < 10 for v in values):
+    chosen = parse_ids(request.form.getlist("themes"))
+    if chosen is None:
         abort(400)
-    return [int(v) for v in values]
+    return chosen
 
 
 def _apply(submission: Submission, change: Callable[[Session], object], done: str,
@@ -295,7 +307,7 @@ def _apply(submission: Submission, change: Callable[[Session], object], done: st
     return redirect(target, code=303)
 
 
-@bp.post("/submissions/<int:submission_id>/themes")
+@bp.post("/submissions/<id:submission_id>/themes")
 @role_required(*STAFF_ROLES)
 def save_themes(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -312,7 +324,7 @@ def save_themes(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/publish")
+@bp.post("/submissions/<id:submission_id>/publish")
 @role_required(*STAFF_ROLES)
 def publish(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -331,7 +343,7 @@ def publish(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/reject")
+@bp.post("/submissions/<id:submission_id>/reject")
 @role_required(*STAFF_ROLES)
 def reject(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -348,7 +360,7 @@ def reject(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/release")
+@bp.post("/submissions/<id:submission_id>/release")
 @role_required(*STAFF_ROLES)
 def release(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -368,7 +380,7 @@ def release(submission_id: int) -> ResponseReturnValue:
         abort(400)
 
 
-@bp.post("/submissions/<int:submission_id>/edit")
+@bp.post("/submissions/<id:submission_id>/edit")
 @role_required(*STAFF_ROLES)
 def edit(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)
@@ -404,7 +416,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
     return redirect(url_for(".review", submission_id=submission.id), code=303)
 
 
-@bp.post("/submissions/<int:submission_id>/return")
+@bp.post("/submissions/<id:submission_id>/return")
 @role_required(*STAFF_ROLES)
 def send_back(submission_id: int) -> ResponseReturnValue:
     submission = _submission_or_404(submission_id)

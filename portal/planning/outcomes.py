@@ -53,7 +53,7 @@ def _editor(period: CommentPeriod, form: OutcomeForm, status: int = 200) -> Resp
 def outcome_editor(slug: str) -> ResponseReturnValue:
     period = _period_or_404(slug)
     db = get_session()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _editor(period, OutcomeForm(formdata=None,
                                            data=outcomes.draft_texts(db, period)))
     form = OutcomeForm()

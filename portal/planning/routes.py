@@ -68,6 +68,7 @@ def export(kind: str, slug: str) -> ResponseReturnValue:
         all_statuses=request.args.get("statuses") == "all",
         include_email=request.args.get("contacts") == "1",
         counting=request.args.get("count", Counting.SIGNATURES),
+        rejected_originals=current_user.has_role(Role.ADMIN),
     )
     try:
         job = exports.start(get_session(), current_actor(), scope, options,
@@ -118,7 +119,7 @@ def theme_list() -> ResponseReturnValue:
                            new_form=new_form, forms={}, ThemeForm=ThemeForm), status
 
 
-@bp.post("/themes/<int:theme_id>")
+@bp.post("/themes/<id:theme_id>")
 @role_required(Role.ADMIN)
 def theme_update(theme_id: int) -> ResponseReturnValue:
     db = get_session()

@@ -19,12 +19,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug import Response
+from werkzeug.exceptions import TooManyRequests
 
+from portal import throttle
 from portal.db import get_session
 from portal.downloads import send_attachment
 from portal.errors import render_error
 from portal.extensions import csrf, limiter
 from portal.i18n import current_lang
+from portal.ids import id_arg
 from portal.models import (
     CommentPeriod,
     Country,
@@ -121,7 +124,7 @@ def outcome(slug: str) -> str:
                            positions=positions, positions_total=total)
 
 
-@bp.get("/periods/<slug>/documents/<int:document_id>")
+@bp.get("/periods/<slug>/documents/<id:document_id>")
 def document(slug: str, document_id: int) -> ResponseReturnValue:
     found = _period_or_404(slug)
     wanted = next((d for d in documents.of_period(get_session(), found.id)
@@ -144,7 +147,7 @@ def _render_form(
         form.shown.data = timing.stamp()  # a form sent back keeps the time it was first shown
     state = period.state()
     if state is not PeriodState.OPEN:
-        status = 200 if request.method == "GET" else 422
+        status = 200 if request.method in ("GET", "HEAD") else 422
         return render_template(
             "public/period_not_open.html", period=period, state=state, form=form
         ), status
@@ -153,19 +156,21 @@ def _render_form(
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_SUBMIT"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 303,
-)
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     config = current_app.config
     form = comment_form_for(found, current_lang())
-    if request.method == "GET" or found.state() is not PeriodState.OPEN:
+    if request.method in ("GET", "HEAD") or found.state() is not PeriodState.OPEN:
         return _render_form(found, form)
     if not form.validate_on_submit():
         return _render_form(found, form, status=422)
+    # Only a comment that is about to be stored counts against the limit (a form sent back with
+    # errors does not), and the count is taken atomically in the shared store.
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        wait = throttle.spend(current_app.config["RATELIMIT_SUBMIT"], "submit",
+                              request.remote_addr or "")
+        if wait:
+            raise TooManyRequests(retry_after=wait)
     session = get_session()
     try:
         submission = submissions.submit(
@@ -270,11 +275,6 @@ def receipt(tracking: str) -> ResponseReturnValue:
     )
 
 
-def _cursor(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 @bp.get("/periods/<slug>/comments")
 def reading_room(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
@@ -289,7 +289,7 @@ def reading_room(slug: str) -> ResponseReturnValue:
     status = 200
     try:
         page = reading_room_service.published(
-            get_session(), found, filters, before=_cursor("before"), after=_cursor("after"),
+            get_session(), found, filters, before=id_arg("before"), after=id_arg("after"),
         )
     except search.SearchQueryError as exc:
         page = reading_room_service.ReadingPage(items=[], next_before=None)
@@ -312,7 +312,7 @@ def published_comment(tracking: str) -> str:
                            themes=themes)
 
 
-@bp.get("/comments/<tracking>/files/<int:position>")
+@bp.get("/comments/<tracking>/files/<id:position>")
 def published_file(tracking: str, position: int) -> ResponseReturnValue:
     """A public file of a published comment; a withheld one says so (410)."""
     found = reading_room_service.published_by_tracking(get_session(), tracking)

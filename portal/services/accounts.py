@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -17,7 +17,6 @@ from portal.services import audit
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
 
@@ -80,11 +79,35 @@ def _existing(session: Session, email: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session cookie of the account stops opening pages (they carry the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def end_all_sessions(session: Session, email: str, actor: audit.Actor = audit.CLI) -> User:
+    user = _existing(session, email)
+    end_sessions(user)
+    audit.record(session, actor, AuditAction.USER_END_SESSIONS, "user", user.id)
+    return user
+
+
+def set_password(session: Session, email: str, password: str,
+                 actor: audit.Actor = audit.CLI) -> User:
+    user = _existing(session, email)
+    validate_password(password)
+    user.password_hash = _hasher.hash(password)
+    end_sessions(user)
+    audit.record(session, actor, AuditAction.USER_SET_PASSWORD, "user", user.id)
+    return user
+
+
 def set_role(session: Session, email: str, role: str, actor: audit.Actor = audit.CLI) -> User:
     user = _existing(session, email)
     code = _role(role)
     before = user.role
     user.role = code
+    if code is not before:
+        end_sessions(user)
     audit.record(session, actor, AuditAction.USER_SET_ROLE, "user", user.id,
                  before={"role": before}, after={"role": code})
     return user
@@ -94,9 +117,25 @@ def set_active(session: Session, email: str, active: bool, actor: audit.Actor = 
     user = _existing(session, email)
     before = user.active
     user.active = active
+    if not active:
+        end_sessions(user)
     action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
     audit.record(session, actor, action, "user", user.id,
                  before={"active": before}, after={"active": active})
+    return user
+
+
+def by_session_id(session: Session, session_id: str) -> User | None:
+    """The account a session cookie names ("<id>:<version>"), if that session still counts."""
+    from portal.ids import parse_id
+
+    raw_id, _, raw_version = session_id.partition(":")
+    user_id = parse_id(raw_id)
+    if user_id is None or not raw_version.isascii() or not raw_version.isdigit():
+        return None
+    user = session.get(User, user_id)
+    if user is None or str(user.session_version) != raw_version:
+        return None
     return user
 
 
@@ -107,43 +146,39 @@ def list_users(session: Session) -> list[User]:
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
-    locked_until: datetime | None = None
+
+
+def check_nothing(password: str) -> None:
+    """Spend the time of one password check, for an attempt that has no account to check."""
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except VerificationError:
+        pass
 
 
 def authenticate(
     session: Session, email: str, password: str, ip: str = "", now: datetime | None = None
 ) -> SignInResult:
-    """Check a password. Failures are counted; the account locks for a while after too many."""
+    """Check a password: one hash whether or not the email has an account. Repeated failures
+    are throttled by the caller, per address (portal/auth/lockout.py), not by locking the
+    account everywhere."""
     now = now or utcnow()
     user = by_email(session, email)
     if user is None or not user.active:
-        try:
-            _hasher.verify(_dummy_hash(), password)
-        except VerificationError:
-            pass
+        check_nothing(password)
         audit.record(session, audit.Actor(label=normalize_email(email)[:320], ip=ip),
                      AuditAction.SIGNIN_FAILED, "user", user.id if user else "")
         return SignInResult(user=None)
-    if user.locked_until and user.locked_until > now:
-        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_LOCKED, "user",
-                     user.id)
-        return SignInResult(user=None, locked_until=user.locked_until)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
-        locked = None
-        if user.failed_logins >= MAX_FAILURES:
-            locked = now + LOCKOUT
-            user.locked_until = locked
-            user.failed_logins = 0
-        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_FAILED, "user", user.id,
-                     after={"locked_until": locked.isoformat() if locked else None})
-        return SignInResult(user=None, locked_until=locked)
+        audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN_FAILED, "user",
+                     user.id)
+        return SignInResult(user=None)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     audit.record(session, audit.Actor.of(user, ip), AuditAction.SIGNIN, "user", user.id)
     return SignInResult(user=user)

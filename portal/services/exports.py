@@ -100,6 +100,10 @@ class ExportOptions:
     all_statuses: bool = False
     include_email: bool = False
     counting: str = Counting.SIGNATURES
+    # Admins (and the operator at the command line) may read what a rejected comment said; for
+    # everyone else a rejected comment is its status and, if a moderator wrote one, its public
+    # version: it was often rejected for the personal information in it.
+    rejected_originals: bool = False
 
     def check(self, may_include_email: bool) -> None:
         if self.fmt not in FORMATS:
@@ -337,11 +341,14 @@ def iter_rows(
             confirmed[submission_id].append(theme_id)
         answers: dict[int, list[dict[str, object]]] = defaultdict(list)
         if questions:
+            hidden = {r.id for r in batch if _hide_original(r.status, options)}
             for submission_id, question_id, text, public_text in session.execute(
                 select(Answer.submission_id, Answer.question_id, Answer.text, Answer.public_text)
                 .where(Answer.submission_id.in_([r.id for r in batch]))
             ):
                 shown = public_text if public_text is not None else text
+                if submission_id in hidden:
+                    shown = public_text or ""
                 question = questions.get(question_id)
                 if question is not None and shown.strip():
                     answers[submission_id].append({
@@ -373,10 +380,19 @@ def iter_rows(
             }
             if options.include_email:
                 row["email"] = r.email
+            if _hide_original(r.status, options):
+                row.update(organization="", name="", region="", subject="",
+                           text=r.public_body or "")
+                if "email" in row:
+                    row["email"] = ""
             yield row
         after = batch[-1].id
         if progress:
             progress(len(batch))
+
+
+def _hide_original(status: Status, options: ExportOptions) -> bool:
+    return status is Status.REJECTED and not options.rejected_originals
 
 
 def _values(labels: RowLabels, rows: Iterator[dict[str, object]]) -> Iterator[list[object]]:

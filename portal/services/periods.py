@@ -19,6 +19,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.ids import parse_id
 from portal.models import (
     Answer,
     AuditAction,
@@ -103,11 +104,12 @@ class _Checked:
 
 def find_pillar(session: Session, key: str) -> Pillar | None:
     key = key.strip()
-    if key.isdigit() and len(key) < 10:
-        found = session.get(Pillar, int(key))
+    number = parse_id(key)
+    if number is not None:
+        found = session.get(Pillar, number)
         if found is not None:
             return found
-        return session.scalar(select(Pillar).where(Pillar.number == int(key)))
+        return session.scalar(select(Pillar).where(Pillar.number == number))
     return session.scalar(select(Pillar).where(Pillar.slug == key)) if key else None
 
 
