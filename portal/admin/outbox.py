@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from portal.admin.routes import bp
 from portal.auth.decorators import role_required
 from portal.db import get_session
-from portal.ids import parse_ids
+from portal.ids import id_arg, parse_ids
 from portal.models import OutboxState, Role
 from portal.services import outbox
 
@@ -20,7 +20,7 @@ from portal.services import outbox
 def outbox_list() -> str:
     session = get_session()
     state = OutboxState.parse(request.args.get("state"))
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     rows = outbox.listing(session, state, before=before)
     more = len(rows) == outbox.PAGE
     return render_template("admin/outbox.html", rows=rows, state=state,

@@ -45,7 +45,7 @@ from portal.models import (
     SubmitterType,
     Theme,
 )
-from portal.services import audit, campaign_summaries, csv_rows, summaries
+from portal.services import audit, campaign_summaries, summaries
 from portal.services.consultations import Scope
 
 FORMATS = ("csv", "json", "xlsx", "html")
@@ -183,7 +183,8 @@ class Export:
         with _session(opener) as session:
             labels = RowLabels.of(options, question_columns(session, ids, options.lang))
         if options.fmt == "csv":
-            return _encoded(_csv(opener, ids, options, labels, progress))
+            return _encoded(stream_csv(labels.headings, _values(labels, _rows(
+                opener, ids, options, labels, progress))))
         with _session(opener) as session:
             summary = summaries.summarize(
                 session, self.scope.periods(session),
@@ -213,15 +214,6 @@ def _session(opener: sessionmaker[Session]) -> Iterator[Session]:
 def _encoded(pieces: Iterator[str]) -> Iterator[bytes]:
     for piece in pieces:
         yield piece.encode("utf-8")
-
-
-def _csv(opener: sessionmaker[Session], period_ids: Sequence[int], options: ExportOptions,
-         labels: RowLabels, progress: Progress) -> Iterator[str]:
-    """The heading row from the CSV writer, then lines the database writes (csv_rows.py)."""
-    yield from stream_csv(labels.headings, [])
-    with _session(opener) as session:
-        yield from csv_rows.lines(session, period_ids, options.statuses(), labels.keys,
-                                  options.lang, labels.codes, progress)
 
 
 def _rows(opener: sessionmaker[Session], period_ids: Sequence[int], options: ExportOptions,
