@@ -35,7 +35,7 @@ run: compile
 		$(FLASK) run --host 127.0.0.1 --port $(PORT)'
 
 test: compile node-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: install
 	$(BIN)/ruff check portal tests bench migrations/env.py wsgi.py setup.py
