@@ -68,7 +68,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
         if _private(response):
-            response.headers["Cache-Control"] = "no-store"
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
             response.headers.pop("ETag", None)
             response.headers.pop("Last-Modified", None)
         return response
