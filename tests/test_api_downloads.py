@@ -115,3 +115,19 @@ def test_the_period_page_links_the_downloads_and_counts_comments(
     assert "4 comments received · 2 published" in home
     assert "0 comments received · 0 published" in home
     assert client.get(f"/en/periods/{other.slug}").status_code == 200
+
+
+def test_a_download_no_one_reads_holds_no_connection(app: Flask, period: CommentPeriod) -> None:
+    """HEAD, and a 304, send no body: the snapshot a body would have closed is closed at once,
+    or its open transaction would hold a connection (and block schema changes) indefinitely."""
+    published(app, period, body="Una línea.")
+    pool = app.extensions["portal_engine"].pool
+    client = app.test_client()
+    url = f"/api/v1/periods/{period.slug}/comments.csv"
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    assert pool.checkedout() == 0
+    etag = client.get(url).headers["ETag"]
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert pool.checkedout() == 0

@@ -285,7 +285,12 @@ def _download(key: str, fmt: str, checksum: bool) -> Response:
         response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         if (digest := download.repr_digest()) is not None:
             response.headers["Repr-Digest"] = digest
-    return validated(response, download.etag, download.last_modified, g.lang)
+    answer = validated(response, download.etag, download.last_modified, g.lang)
+    if request.method == "HEAD" or answer.status_code == 304:
+        # No body will be read, so nothing would close the snapshot: close it now, or its
+        # transaction stays open (and blocks schema changes) until the response is collected.
+        session.close()
+    return answer
 
 
 @bp.get("/periods/<key>/comments.csv")
