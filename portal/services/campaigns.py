@@ -1,7 +1,11 @@
 """Campaigns: form letters found among the comments, and what staff do with them.
 
-`check` finds the campaign of one comment (see campaign_index for how); `rebuild` does it for the
-comments not checked yet, in batches the caller commits. Staff rename a campaign, merge two, take
+`check` finds the campaign of one comment (see campaign_index for how). A new comment is checked
+on the worker, not in the request that stores it: the request flags its session
+(`comment_stored`), and once it commits the task `campaigns.check` runs `check_due`, which checks
+every comment not checked yet in committed batches (a periodic task runs it every minute too, for
+whatever a lost enqueue or a failed check left). `rebuild` does the same for the command
+`flask campaigns rebuild`, in batches the caller commits. Staff rename a campaign, merge two, take
 a comment out of one, and link campaigns (an English and a Spanish letter) as one position; each
 is audited. Deciding a campaign is in campaign_decisions. Services flush; callers commit.
 """
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -56,25 +61,100 @@ def check(session: Session, submission: Submission) -> CampaignCheck:
     existing = session.get(CampaignCheck, submission.id)
     if existing is not None:
         return existing
-    outcome = Finder(session, submission.period_id).run([submission])[0]
-    if outcome.campaign is not None:
-        campaign_decisions.follow(session, outcome.campaign, submission, outcome.added_words)
+    _check_rows(session, submission.period_id, [submission])
     found = session.get(CampaignCheck, submission.id)
     assert found is not None  # noqa: S101 - the finder has just written it
     return found
 
 
-def check_after_submit(session: Session, submission: Submission) -> None:
-    """Where a new comment's check is started: here, in the request, for now.
+def _check_rows(session: Session, period_id: int, rows: Sequence[Submission]) -> None:
+    """Find the campaigns of comments of one period, in arrival order; a member of a decided
+    campaign takes its decision (and its decision email goes to the outbox) here, in the same
+    transaction."""
+    outcomes = Finder(session, period_id).run(rows)
+    for submission, outcome in zip(rows, outcomes, strict=True):
+        if outcome.campaign is not None:
+            campaign_decisions.follow(session, outcome.campaign, submission,
+                                      outcome.added_words)
+    session.flush()
 
-    A check that fails must not cost the comment its receipt: it is rolled back to a savepoint
-    and logged, and the comment stays "checking…" until `flask campaigns rebuild` checks it.
-    """
+
+# -- on the worker ---------------------------------------------------------------------------
+
+UNCHECKED = "portal_unchecked_comments"  # session.info: this transaction stored comments
+CHECK_BATCH = 200
+
+
+def comment_stored(session: Session) -> None:
+    """Note that this transaction stored a comment: once it commits, a worker is asked to find
+    its campaign (portal/tasks.py). Until then the queue shows it as "checking…"."""
+    session.info[UNCHECKED] = True
+
+
+@dataclass
+class CheckResult:
+    checked: int = 0
+    failed: int = 0
+
+
+def _unchecked(session: Session, after: int, limit: int) -> list[Submission]:
+    """The oldest comments not checked yet after `after`. On PostgreSQL the rows are locked
+    and those another worker has locked are skipped, so two workers take different comments;
+    the primary key of campaign_checks is the guard either way (SQLite has one writer)."""
+    return list(session.scalars(
+        select(Submission)
+        .where(Submission.id > after,
+               ~exists().where(CampaignCheck.submission_id == Submission.id))
+        .order_by(Submission.id).limit(limit)
+        .with_for_update(skip_locked=True, of=Submission)))
+
+
+def check_due(batch: int = CHECK_BATCH) -> CheckResult:
+    """Background work: find the campaigns of every comment not checked yet, oldest first, one
+    committed transaction per batch. A comment checked meanwhile (by another worker) is
+    skipped. When a batch fails, its comments are checked one by one, each in a transaction of
+    its own: one comment whose check fails is logged and left unchecked ("checking…" in the
+    queue) for the next run, and costs the others nothing."""
+    from portal.db import write_session
+
+    result, after = CheckResult(), 0
+    while True:
+        ids: list[int] = []
+        try:
+            with write_session() as session:
+                rows = _unchecked(session, after, batch)
+                if not rows:
+                    return result
+                ids = [s.id for s in rows]
+                for period_id in sorted({s.period_id for s in rows}):
+                    _check_rows(session, period_id, [s for s in rows if s.period_id == period_id])
+            result.checked += len(ids)
+        except Exception:  # noqa: BLE001 - one by one below, so one bad comment costs only itself
+            if not ids:
+                raise
+            log.warning("campaign check of a batch failed; checking its comments one by one",
+                        exc_info=True)
+            for submission_id in ids:
+                _check_one(submission_id, result)
+        after = ids[-1]
+
+
+def _check_one(submission_id: int, result: CheckResult) -> None:
+    from portal.db import write_session
+
     try:
-        with session.begin_nested():
+        with write_session() as session:
+            submission = session.get(Submission, submission_id)
+            if submission is None or session.get(CampaignCheck, submission_id) is not None:
+                return  # checked meanwhile
             check(session, submission)
-    except Exception:  # noqa: BLE001 - whatever went wrong, the comment itself is kept
-        log.exception("campaign check of submission %s failed", submission.id)
+        result.checked += 1
+    except IntegrityError:
+        log.info("submission %s was checked by another worker", submission_id)
+    except Exception:  # noqa: BLE001 - left unchecked: the next run tries again
+        result.failed += 1
+        log.exception("campaign check of submission %s failed; it stays unchecked",
+                      submission_id)
 
 
 @dataclass(frozen=True)
@@ -123,12 +203,7 @@ def rebuild(session: Session, period_ids: Iterable[int] | None = None,
             ))
             if not rows:
                 break
-            outcomes = Finder(session, period_id).run(rows)
-            for submission, outcome in zip(rows, outcomes, strict=True):
-                if outcome.campaign is not None:
-                    campaign_decisions.follow(session, outcome.campaign, submission,
-                                              outcome.added_words)
-            session.flush()
+            _check_rows(session, period_id, rows)
             after = rows[-1].id
             done += len(rows)
             session.expunge_all()  # a million rows pass through; keep one batch in memory
