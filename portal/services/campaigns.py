@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -58,6 +57,7 @@ class CampaignError(ValueError):
 def check(session: Session, submission: Submission) -> CampaignCheck:
     """Find the campaign of a stored comment (idempotent), and let a member follow the
     campaign's decision. Flushes."""
+    take_check_lock(session)
     existing = session.get(CampaignCheck, submission.id)
     if existing is not None:
         return existing
@@ -97,16 +97,30 @@ class CheckResult:
     failed: int = 0
 
 
+# PostgreSQL advisory lock key ("campaign" in ASCII): held by the transaction that checks.
+CHECK_LOCK = 0x63616D706169676E
+
+
+def take_check_lock(session: Session) -> None:
+    """Check comments one transaction at a time across every worker and machine: each batch
+    then sees what the previous one found, so campaigns are the same as if one process had
+    checked every comment in order, and two workers never check the same comment or grow the
+    same campaign at once (row locks taken in different orders deadlocked). SQLite already
+    has one writer at a time; on PostgreSQL a transaction-scoped advisory lock does it. The
+    primary key of campaign_checks stays the last guard."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CHECK_LOCK)))
+
+
 def _unchecked(session: Session, after: int, limit: int) -> list[Submission]:
-    """The oldest comments not checked yet after `after`. On PostgreSQL the rows are locked
-    and those another worker has locked are skipped, so two workers take different comments;
-    the primary key of campaign_checks is the guard either way (SQLite has one writer)."""
+    """The oldest comments not checked yet after `after` (read once the lock is held, so what
+    another worker committed meanwhile is seen)."""
+    take_check_lock(session)
     return list(session.scalars(
         select(Submission)
         .where(Submission.id > after,
                ~exists().where(CampaignCheck.submission_id == Submission.id))
-        .order_by(Submission.id).limit(limit)
-        .with_for_update(skip_locked=True, of=Submission)))
+        .order_by(Submission.id).limit(limit)))
 
 
 def check_due(batch: int = CHECK_BATCH) -> CheckResult:
@@ -140,7 +154,7 @@ def check_due(batch: int = CHECK_BATCH) -> CheckResult:
 
 
 def _check_one(submission_id: int, result: CheckResult) -> None:
-    from portal.db import write_session
+    from portal.db import new_session, write_session
 
     try:
         with write_session() as session:
@@ -149,9 +163,14 @@ def _check_one(submission_id: int, result: CheckResult) -> None:
                 return  # checked meanwhile
             check(session, submission)
         result.checked += 1
-    except IntegrityError:
-        log.info("submission %s was checked by another worker", submission_id)
     except Exception:  # noqa: BLE001 - left unchecked: the next run tries again
+        reader = new_session()
+        try:
+            if reader.get(CampaignCheck, submission_id) is not None:
+                log.info("submission %s was checked by another worker", submission_id)
+                return
+        finally:
+            reader.close()
         result.failed += 1
         log.exception("campaign check of submission %s failed; it stays unchecked",
                       submission_id)
@@ -195,6 +214,7 @@ def rebuild(session: Session, period_ids: Iterable[int] | None = None,
     for period_id in wanted:
         after = 0
         while True:
+            take_check_lock(session)
             rows = list(session.scalars(
                 select(Submission)
                 .where(Submission.period_id == period_id, Submission.id > after,
