@@ -7,9 +7,10 @@ For each size, a scratch database is filled with generated letters (bulk inserts
 copies of form letters with the edits signers make, in campaigns of very different sizes, and
 comments of people's own. `campaigns.rebuild` then checks them all, committing per batch (timed:
 the rebuild figure). Then --probes new comments (half copies of stored campaigns, half new
-texts) are stored and checked one by one, each in its own transaction, as the web form does
-(timed: the detection cost). The ratio of the large database to the baseline, measured in the
-same run, shows whether detection stays flat as comments accumulate.
+texts) are stored and checked one by one, each in its own transaction (the worst case for
+the worker, which checks a batch at once; timed: the detection cost). The ratio of the large
+database to the baseline, measured in the same run, shows whether detection stays flat as
+comments accumulate.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -68,12 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     metrics.init_app(app)
 
-    # Comments are checked for campaigns in the request that stores them
-    # (services.campaigns.check_after_submit): load the hashing library (with scipy, about a
-    # second) with the app, not while a person's first comment waits. A `flask` command (an
-    # export, a migration) serves nobody: it loads the library if and when it checks a comment.
-    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
-        from portal.text.nearduplicates import warm_up
-
-        warm_up()
+    # Comments are checked for campaigns on the worker (services.campaigns.check_due), which
+    # loads the hashing library (with scipy, about a second) when it first checks one; a web
+    # process loads it only if staff take a comment out of a campaign.
     return app

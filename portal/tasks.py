@@ -89,6 +89,12 @@ class Tasks:
         self.read_files_periodically = huey.periodic_task(
             crontab(minute="*/5"), name="attachments.read.periodic")(in_app(_read_files))
 
+        # Campaigns of new comments: checked as soon as a comment is stored, and every minute
+        # whatever a lost enqueue or a failed check left unchecked.
+        self.check_campaigns = huey.task(name="campaigns.check")(in_app(_check_campaigns))
+        self.check_campaigns_periodically = huey.periodic_task(
+            crontab(minute="*"), name="campaigns.check.periodic")(in_app(_check_campaigns))
+
         @huey.on_shutdown(name="portal.close-storage")
         def close_storage() -> None:
             # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
@@ -101,6 +107,14 @@ class Tasks:
             self.read_files()
         except Exception:
             log.exception("could not enqueue reading files; the periodic task will read them")
+
+    def enqueue_campaign_check(self) -> None:
+        """Ask a worker to find the campaigns of new comments; a failure to enqueue is logged,
+        not raised (the periodic task will check them)."""
+        try:
+            self.check_campaigns()
+        except Exception:
+            log.exception("could not enqueue the campaign check; the periodic task will check")
 
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
@@ -121,17 +135,20 @@ def init_app(app: Flask) -> None:
     queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
     app.extensions["portal_tasks"] = queue
 
-    from portal.services import attachments, outbox
+    from portal.services import attachments, campaigns, outbox
 
     def after_commit(session: Session) -> None:
         if outbox.take_written_flag(session):
             queue.enqueue_drain()
         if session.info.pop(attachments.NEW_FILES, False):
             queue.enqueue_reading()
+        if session.info.pop(campaigns.UNCHECKED, False):
+            queue.enqueue_campaign_check()
 
     def after_rollback(session: Session) -> None:
         outbox.take_written_flag(session)
         session.info.pop(attachments.NEW_FILES, None)
+        session.info.pop(campaigns.UNCHECKED, None)
 
     maker = app.extensions["portal_sessionmaker"]
     event.listen(maker, "after_commit", after_commit)
@@ -146,6 +163,12 @@ def _read_files() -> int:
     config = current_app.config
     limits = Limits(timeout=config["EXTRACT_TIMEOUT"], memory_mb=config["EXTRACT_MEMORY_MB"])
     return sum(attachments.read_due(current_store(), limits).values())
+
+
+def _check_campaigns() -> int:
+    from portal.services import campaigns
+
+    return campaigns.check_due().checked
 
 
 def _drain_outbox() -> int:

@@ -315,6 +315,17 @@ def add_submission(app: Flask, period: CommentPeriod, **overrides: object) -> tu
         return stored.id, stored.tracking_number
 
 
+def check_campaigns(app: Flask) -> int:
+    """Find the campaigns of the comments stored so far, as the worker's task `campaigns.check`
+    does (tests about detection, not about the queue); returns how many were checked."""
+    from portal.services import campaigns
+
+    with app.app_context():
+        result = campaigns.check_due()
+    assert result.failed == 0
+    return result.checked
+
+
 def publish(app: Flask, *submission_ids: int) -> None:
     """Publish comments through the real service, confirming their suggested themes first, as a
     bulk decision does."""

@@ -16,7 +16,7 @@ from portal.db import write_session
 from portal.models import Campaign, CampaignCheck, CommentPeriod, Counting, Theme
 from portal.services import audit, campaign_decisions, campaigns, summaries
 from tests.campaign_letters import letters
-from tests.conftest import add_submission, make_period, make_user, publish, sign_in
+from tests.conftest import add_submission, check_campaigns, make_period, make_user, publish, sign_in
 
 STAFF = audit.Actor(label="moderator@example.org")
 
@@ -60,6 +60,7 @@ def voices(app: Flask, period: CommentPeriod) -> dict[str, object]:
     for n, text in enumerate(["Los camiones esperan horas en la frontera de Nogales.",
                               "Border trucks wait for hours; more inspectors please."]):
         ids["own"].append(add_submission(app, period, body=text, email=f"o{n}@example.org")[0])
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         found = {}
         for key in ("es", "en"):

@@ -14,7 +14,7 @@ from portal.models import Campaign, CampaignBand, CampaignCheck, CommentPeriod
 from portal.services import campaigns
 from portal.text import nearduplicates
 from tests.campaign_letters import ODD_TEXTS, letters
-from tests.conftest import add_submission
+from tests.conftest import add_submission, check_campaigns
 
 
 def _store(app: Flask, period: CommentPeriod, texts: list[tuple[str, str]]) -> list[int]:
@@ -22,6 +22,7 @@ def _store(app: Flask, period: CommentPeriod, texts: list[tuple[str, str]]) -> l
     for n, (lang, text) in enumerate(texts):
         ids.append(add_submission(app, period, body=text, declared_language=lang,
                                   subject=f"Carta {n}", email=f"s{n}@example.org")[0])
+    check_campaigns(app)
     return ids
 
 
@@ -30,7 +31,7 @@ def _campaign_of(app: Flask, ids: list[int]) -> dict[int, int | None]:
         rows = session.execute(select(CampaignCheck.submission_id, CampaignCheck.campaign_id)
                                .where(CampaignCheck.submission_id.in_(ids))).all()
         found = dict(rows)
-    assert set(found) == set(ids), "every comment is checked when it arrives"
+    assert set(found) == set(ids), "every comment is checked"
     return found
 
 

@@ -12,7 +12,7 @@ from portal.db import write_session
 from portal.models import Campaign, CampaignCheck, CommentPeriod, Submission
 from portal.services import audit, campaigns
 from tests.campaign_letters import letters
-from tests.conftest import add_submission, csrf_from, make_user, sign_in
+from tests.conftest import add_submission, check_campaigns, csrf_from, make_user, sign_in
 
 ADDED = ("Quiero agregar que en mi colonia de Reynosa los camiones estacionados bloquean la "
          "entrada de la escuela primaria todas las mañanas y nadie hace nada al respecto.")
@@ -22,6 +22,7 @@ def spanish_copies(app: Flask, period: CommentPeriod, count: int = 6) -> tuple[i
     texts = [x.text for x in letters() if x.campaign == "es-border"][:count]
     ids = [add_submission(app, period, body=t, declared_language="es", subject="Cruces ágiles",
                           email=f"p{n}@example.org")[0] for n, t in enumerate(texts)]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         row = session.get(CampaignCheck, ids[0])
         assert row is not None and row.campaign_id is not None
@@ -59,6 +60,7 @@ def test_review_page_shows_the_campaign_and_what_a_copy_adds(
     copy = re.sub(r"\. ", ". " + ADDED + " ", body, count=1)
     added = add_submission(app, open_period, body=copy, email="x@example.org",
                            subject="<b>Cruces</b>")[0]
+    check_campaigns(app)
     html = moderator_client.get(f"/es/moderation/submissions/{added}").get_data(as_text=True)
     assert f"/es/moderation/campaigns/{cid}" in html
     assert "Diferencias con el texto representativo" in html
@@ -74,6 +76,7 @@ def test_queue_filtered_by_campaign(app: Flask, moderator_client: FlaskClient,
     cid, ids = spanish_copies(app, open_period, 3)
     own = add_submission(app, open_period, body="Un comentario propio sobre la energía solar.",
                          email="own@example.org")[1]
+    check_campaigns(app)
     html = moderator_client.get(f"/en/moderation/?campaign={cid}").get_data(as_text=True)
     assert own not in html and html.count("/moderation/submissions/") == 3
     alone = moderator_client.get("/en/moderation/?campaign=none").get_data(as_text=True)
@@ -141,6 +144,7 @@ def test_rename_remove_and_link_from_the_page(app: Flask, moderator_client: Flas
     english = [x.text for x in letters() if x.campaign == "en-border"][:3]
     en_ids = [add_submission(app, open_period, body=t, declared_language="en",
                              email=f"e{n}@example.org")[0] for n, t in enumerate(english)]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         en_campaign = session.get(CampaignCheck, en_ids[0]).campaign_id  # type: ignore[union-attr]
     url = f"/es/moderation/campaigns/{cid}"

@@ -20,7 +20,7 @@ from portal.models import (
 from portal.services import audit, campaign_decisions, campaign_queries, campaigns, search
 from portal.services.moderation import ConflictError
 from tests.campaign_letters import letters
-from tests.conftest import add_submission
+from tests.conftest import add_submission, check_campaigns
 
 MODERATOR = audit.Actor(label="moderator@example.org")
 ADDED = ("Quiero agregar que en mi colonia de Reynosa los camiones estacionados bloquean la "
@@ -37,8 +37,11 @@ def signed_again(text: str, name: str = "Pedro Páramo") -> str:
 
 
 def store(app: Flask, period: CommentPeriod, texts: list[str], lang: str = "es") -> list[int]:
-    return [add_submission(app, period, body=t, declared_language=lang, subject="Cruces",
-                           email=f"c{n}@example.org")[0] for n, t in enumerate(texts)]
+    """Store comments and check them, as the worker does."""
+    ids = [add_submission(app, period, body=t, declared_language=lang, subject="Cruces",
+                          email=f"c{n}@example.org")[0] for n, t in enumerate(texts)]
+    check_campaigns(app)
+    return ids
 
 
 def campaign_id_of(app: Flask, submission_id: int) -> int | None:
@@ -218,6 +221,7 @@ def test_rebuild_is_resumable_and_finds_the_same_campaigns(
     corpus = letters()[:60]
     ids = [add_submission(app, open_period, body=x.text, declared_language=x.language,
                           email=f"r{n}@example.org")[0] for n, x in enumerate(corpus)]
+    check_campaigns(app)
     before = {i: campaign_id_of(app, i) for i in ids}
     with app.app_context(), write_session() as session:
         campaigns.reset(session, open_period.id)

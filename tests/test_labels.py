@@ -22,7 +22,7 @@ from portal.models import Campaign, CampaignCheck, CommentPeriod, Submission
 from portal.models.labels import LabeledEnum, labeled_enums
 from portal.seed import seed_themes
 from portal.services import audit, campaign_decisions, moderation, themes
-from tests.conftest import add_submission, make_period, make_user, sign_in
+from tests.conftest import add_submission, check_campaigns, make_period, make_user, sign_in
 
 PO = Path(__file__).resolve().parent.parent / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 ENUMS = labeled_enums()
@@ -119,6 +119,7 @@ def everything(app: Flask) -> dict[str, object]:
               "y seis horas para cruzar, y cada hora encarece nuestros productos.")
     copies = [add_submission(app, period, body=f"{letter}\n{name}", too_fast=True,
                              email=f"{name}@example.org")[0] for name in ("Ana", "Luis")]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         check = session.get(CampaignCheck, copies[0])
         assert check is not None and check.campaign_id is not None
@@ -128,6 +129,7 @@ def everything(app: Flask) -> dict[str, object]:
     member = add_submission(app, period, email="eva@example.org", body=(
         f"{letter} Además, en mi colonia los camiones estacionados bloquean la entrada de la "
         "escuela todas las mañanas y nadie hace nada.\nEva"))[0]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         item = session.get(Submission, published)
         themes.confirm_suggestions_if_unreviewed(session, item, audit.CLI)

@@ -14,7 +14,14 @@ from portal.models import AuditAction, AuditEvent, CommentPeriod, Submission
 from portal.models.types import utcnow
 from portal.seed import seed_themes
 from portal.services import audit, events, moderation, outcomes, themes
-from tests.conftest import add_submission, csrf_token, make_period, make_user, sign_in
+from tests.conftest import (
+    add_submission,
+    check_campaigns,
+    csrf_token,
+    make_period,
+    make_user,
+    sign_in,
+)
 
 
 def closed_period_with_a_published_comment(app: Flask) -> tuple[CommentPeriod, str]:
@@ -138,6 +145,7 @@ def test_the_outcome_lists_each_campaign_once_with_its_signers(app: Flask) -> No
         session.get(CommentPeriod, period.id).closes_at = utcnow() + timedelta(days=1)
     ids = [add_submission(app, period, body=f"{letter}\n{name}", subject="Frontera ágil",
                           email=f"{name}@example.org")[0] for name in ("Ana", "Luis", "Eva")]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         check = session.get(CommentPeriod, period.id)
         check.closes_at = utcnow()

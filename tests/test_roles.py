@@ -19,7 +19,14 @@ from portal.models import (
     Theme,
 )
 from portal.seed import seed_themes
-from tests.conftest import add_submission, csrf_token, db_session, make_user, sign_in
+from tests.conftest import (
+    add_submission,
+    check_campaigns,
+    csrf_token,
+    db_session,
+    make_user,
+    sign_in,
+)
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,7 @@ def test_role_matrix(app: Flask, open_period: CommentPeriod, who: str) -> None:
     # Two copies of one letter make a campaign for the campaign pages.
     copies = [add_submission(app, open_period, body=LETTER + signature, email=f"{n}@example.org")
               for n, signature in enumerate(("\nAna", "\nLuis"))]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         seed_themes(session)
         check = session.get(CampaignCheck, copies[0][0])

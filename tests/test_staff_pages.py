@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.models import AuditEvent, CommentPeriod, Submission
-from tests.conftest import add_submission, csrf_from, db_session, publish
+from tests.conftest import add_submission, check_campaigns, csrf_from, db_session, publish
 
 _LISTED = re.compile(r'<h2><a href="/(?:en|es)/comments/([^"]+)">')
 
@@ -224,6 +224,7 @@ def test_a_campaign_named_after_an_edited_subject_takes_the_public_subject(
     ids = [add_submission(app, open_period, subject="Llámeme al 555-0100",
                           body=f"{letter}\n\n{name}", email=f"{name}@example.org")[0]
            for name in ("ana", "luis")]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         check = session.get(CampaignCheck, ids[0])
         assert check is not None and check.campaign_id is not None

@@ -23,7 +23,7 @@ from portal.models import (
 from portal.services import audit, campaign_decisions, moderation, summaries, term_stats, themes
 from portal.services.submissions import AnswerInput
 from tests.campaign_letters import letters
-from tests.conftest import add_submission, make_period, publish
+from tests.conftest import add_submission, check_campaigns, make_period, publish
 
 STAFF = audit.Actor(label="moderator@example.org")
 SOLAR = "Solar farms in Sonora need transmission lines; solar power is cheap there."
@@ -143,6 +143,7 @@ def test_campaign_decision_counts_every_member(app: Flask, period: CommentPeriod
     ids = [add_submission(app, period, body="\n".join([*body, f"Signer {n}"]),
                           declared_language="en", email=f"c{n}@example.org")[0]
            for n in range(4)]
+    check_campaigns(app)
     border = _theme_id(app, "border")
     with app.app_context(), write_session() as s:
         check = s.get(CampaignCheck, ids[0])

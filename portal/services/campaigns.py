@@ -1,7 +1,11 @@
 """Campaigns: form letters found among the comments, and what staff do with them.
 
-`check` finds the campaign of one comment (see campaign_index for how); `rebuild` does it for the
-comments not checked yet, in batches the caller commits. Staff rename a campaign, merge two, take
+`check` finds the campaign of one comment (see campaign_index for how). A new comment is checked
+on the worker, not in the request that stores it: the request flags its session
+(`comment_stored`), and once it commits the task `campaigns.check` runs `check_due`, which checks
+every comment not checked yet in committed batches (a periodic task runs it every minute too, for
+whatever a lost enqueue or a failed check left). `rebuild` does the same for the command
+`flask campaigns rebuild`, in batches the caller commits. Staff rename a campaign, merge two, take
 a comment out of one, and link campaigns (an English and a Spanish letter) as one position; each
 is audited. Deciding a campaign is in campaign_decisions. Services flush; callers commit.
 """
@@ -53,28 +57,123 @@ class CampaignError(ValueError):
 def check(session: Session, submission: Submission) -> CampaignCheck:
     """Find the campaign of a stored comment (idempotent), and let a member follow the
     campaign's decision. Flushes."""
+    take_check_lock(session)
     existing = session.get(CampaignCheck, submission.id)
     if existing is not None:
         return existing
-    outcome = Finder(session, submission.period_id).run([submission])[0]
-    if outcome.campaign is not None:
-        campaign_decisions.follow(session, outcome.campaign, submission, outcome.added_words)
+    _check_rows(session, submission.period_id, [submission])
     found = session.get(CampaignCheck, submission.id)
     assert found is not None  # noqa: S101 - the finder has just written it
     return found
 
 
-def check_after_submit(session: Session, submission: Submission) -> None:
-    """Where a new comment's check is started: here, in the request, for now.
+def _check_rows(session: Session, period_id: int, rows: Sequence[Submission]) -> None:
+    """Find the campaigns of comments of one period, in arrival order; a member of a decided
+    campaign takes its decision (and its decision email goes to the outbox) here, in the same
+    transaction."""
+    outcomes = Finder(session, period_id).run(rows)
+    for submission, outcome in zip(rows, outcomes, strict=True):
+        if outcome.campaign is not None:
+            campaign_decisions.follow(session, outcome.campaign, submission,
+                                      outcome.added_words)
+    session.flush()
 
-    A check that fails must not cost the comment its receipt: it is rolled back to a savepoint
-    and logged, and the comment stays "checking…" until `flask campaigns rebuild` checks it.
-    """
+
+# -- on the worker ---------------------------------------------------------------------------
+
+UNCHECKED = "portal_unchecked_comments"  # session.info: this transaction stored comments
+CHECK_BATCH = 200
+
+
+def comment_stored(session: Session) -> None:
+    """Note that this transaction stored a comment: once it commits, a worker is asked to find
+    its campaign (portal/tasks.py). Until then the queue shows it as "checking…"."""
+    session.info[UNCHECKED] = True
+
+
+@dataclass
+class CheckResult:
+    checked: int = 0
+    failed: int = 0
+
+
+# PostgreSQL advisory lock key ("campaign" in ASCII): held by the transaction that checks.
+CHECK_LOCK = 0x63616D706169676E
+
+
+def take_check_lock(session: Session) -> None:
+    """Check comments one transaction at a time across every worker and machine: each batch
+    then sees what the previous one found, so campaigns are the same as if one process had
+    checked every comment in order, and two workers never check the same comment or grow the
+    same campaign at once (row locks taken in different orders deadlocked). SQLite already
+    has one writer at a time; on PostgreSQL a transaction-scoped advisory lock does it. The
+    primary key of campaign_checks stays the last guard."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CHECK_LOCK)))
+
+
+def _unchecked(session: Session, after: int, limit: int) -> list[Submission]:
+    """The oldest comments not checked yet after `after` (read once the lock is held, so what
+    another worker committed meanwhile is seen)."""
+    take_check_lock(session)
+    return list(session.scalars(
+        select(Submission)
+        .where(Submission.id > after,
+               ~exists().where(CampaignCheck.submission_id == Submission.id))
+        .order_by(Submission.id).limit(limit)))
+
+
+def check_due(batch: int = CHECK_BATCH) -> CheckResult:
+    """Background work: find the campaigns of every comment not checked yet, oldest first, one
+    committed transaction per batch. A comment checked meanwhile (by another worker) is
+    skipped. When a batch fails, its comments are checked one by one, each in a transaction of
+    its own: one comment whose check fails is logged and left unchecked ("checking…" in the
+    queue) for the next run, and costs the others nothing."""
+    from portal.db import write_session
+
+    result, after = CheckResult(), 0
+    while True:
+        ids: list[int] = []
+        try:
+            with write_session() as session:
+                rows = _unchecked(session, after, batch)
+                if not rows:
+                    return result
+                ids = [s.id for s in rows]
+                for period_id in sorted({s.period_id for s in rows}):
+                    _check_rows(session, period_id, [s for s in rows if s.period_id == period_id])
+            result.checked += len(ids)
+        except Exception:  # noqa: BLE001 - one by one below, so one bad comment costs only itself
+            if not ids:
+                raise
+            log.warning("campaign check of a batch failed; checking its comments one by one",
+                        exc_info=True)
+            for submission_id in ids:
+                _check_one(submission_id, result)
+        after = ids[-1]
+
+
+def _check_one(submission_id: int, result: CheckResult) -> None:
+    from portal.db import new_session, write_session
+
     try:
-        with session.begin_nested():
+        with write_session() as session:
+            submission = session.get(Submission, submission_id)
+            if submission is None or session.get(CampaignCheck, submission_id) is not None:
+                return  # checked meanwhile
             check(session, submission)
-    except Exception:  # noqa: BLE001 - whatever went wrong, the comment itself is kept
-        log.exception("campaign check of submission %s failed", submission.id)
+        result.checked += 1
+    except Exception:  # noqa: BLE001 - left unchecked: the next run tries again
+        reader = new_session()
+        try:
+            if reader.get(CampaignCheck, submission_id) is not None:
+                log.info("submission %s was checked by another worker", submission_id)
+                return
+        finally:
+            reader.close()
+        result.failed += 1
+        log.exception("campaign check of submission %s failed; it stays unchecked",
+                      submission_id)
 
 
 @dataclass(frozen=True)
@@ -115,6 +214,7 @@ def rebuild(session: Session, period_ids: Iterable[int] | None = None,
     for period_id in wanted:
         after = 0
         while True:
+            take_check_lock(session)
             rows = list(session.scalars(
                 select(Submission)
                 .where(Submission.period_id == period_id, Submission.id > after,
@@ -123,12 +223,7 @@ def rebuild(session: Session, period_ids: Iterable[int] | None = None,
             ))
             if not rows:
                 break
-            outcomes = Finder(session, period_id).run(rows)
-            for submission, outcome in zip(rows, outcomes, strict=True):
-                if outcome.campaign is not None:
-                    campaign_decisions.follow(session, outcome.campaign, submission,
-                                              outcome.added_words)
-            session.flush()
+            _check_rows(session, period_id, rows)
             after = rows[-1].id
             done += len(rows)
             session.expunge_all()  # a million rows pass through; keep one batch in memory

@@ -300,11 +300,11 @@ def submit(
     submission.flags = _flags(session, period, data, submission.text_fingerprint)
     session.add(submission)
     session.flush()
-    # Its receipt by email, sent once this transaction commits; written before the campaign
-    # check, which may decide the comment at once, so that the receipt comes first.
+    # Its receipt by email, sent once this transaction commits. Its campaign is found on the
+    # worker once it commits (a member of a decided campaign is decided there, after this).
     outbox.receipt(session, submission)
     themes.suggest(session, submission, period.pillar_id)
-    campaigns.check_after_submit(session, submission)
+    campaigns.comment_stored(session)
     return submission
 
 

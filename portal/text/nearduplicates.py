@@ -115,12 +115,6 @@ _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB13311
                          0xD6E8FEB86659FD93, 0xA0761D6478BD642F], dtype=np.uint64)
 
 
-def warm_up() -> None:
-    """Load datasketch (and the scipy it imports) now rather than during the first check, which
-    a person's first comment would otherwise wait for."""
-    _permutations()
-
-
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[object, object]:
     from datasketch import MinHash

@@ -239,7 +239,7 @@ def consultation(app: Flask, seeded: None) -> Consultation:
     """The seeded period with pending, published (themes confirmed) and rejected comments."""
     from portal.models import Submission
     from portal.services import audit, moderation
-    from tests.conftest import add_submission, make_user, publish
+    from tests.conftest import add_submission, check_campaigns, make_user, publish
 
     with app.app_context(), write_session() as session:
         period = consultations.period_by_key(session, PERIOD)
@@ -288,6 +288,7 @@ def consultation(app: Flask, seeded: None) -> Consultation:
               for name in ("Ana", "Luis")]
     made.campaign_member = add(subject="Frontera ágil", body=f"{LETTER}{ADDED}\n\nEva",
                                email="eva@example.org", declared_language="es")[0]
+    check_campaigns(app)
     with app.app_context(), write_session() as session:
         from portal.models import CampaignCheck
 
