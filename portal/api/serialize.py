@@ -13,7 +13,6 @@ names those fields already, as present when the feature exists.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,13 +38,12 @@ from portal.models import (
     Question,
     Status,
     Submission,
-    SubmissionTheme,
     SubmitterType,
     Theme,
 )
 from portal.models.labels import LabeledEnum
 from portal.models.outcome import OutcomeRevision
-from portal.services import open_data
+from portal.services import open_data, themes
 from portal.services.summaries import Summary
 
 TRACKING = "HLED-0000-0000-0000"
@@ -102,14 +100,7 @@ class Extra:
 
 def _themes(session: Session, items: Sequence[Submission], ctx: Context
             ) -> dict[int, dict[str, Any]]:
-    confirmed: dict[int, list[int]] = defaultdict(list)
-    for submission_id, theme_id in session.execute(
-        select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-        .where(SubmissionTheme.submission_id.in_([s.id for s in items]),
-               SubmissionTheme.confirmed.is_(True))
-        .order_by(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-    ):
-        confirmed[submission_id].append(theme_id)
+    confirmed = themes.confirmed_ids(session, [s.id for s in items])
     out = {}
     for s in items:
         found = [ctx.themes[t] for t in confirmed.get(s.id, ()) if t in ctx.themes]

@@ -26,6 +26,26 @@ SUBFOLDER = "attachments"
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
+def write_once(path: Path, data: bytes) -> bool:
+    """Write a content-addressed file once, atomically and durably (temporary file, fsync,
+    rename): the same content has the same name, so an existing file is kept. True when this
+    call wrote it."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
 class AttachmentStore(Protocol):
     def put(self, sha256: str, data: bytes) -> tuple[str, bool]:
         """Keep the bytes; returns the storage key and whether they were new."""
@@ -60,21 +80,7 @@ class LocalStore:
 
     def put(self, sha256: str, data: bytes) -> tuple[str, bool]:
         key = self.key_for(sha256)
-        path = self.path(key)
-        if path.exists():
-            return key, False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return key, True
+        return key, write_once(self.path(key), data)
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

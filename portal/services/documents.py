@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import AuditAction, CommentPeriod, DocumentKind, PeriodDocument
 from portal.services import audit
+from portal.services.attachment_store import write_once
 from portal.services.periods import PeriodInvalid
 
 PDF_MAGIC = b"%PDF-"
@@ -89,7 +89,7 @@ def add(
         document.sha256 = hashlib.sha256(pdf).hexdigest()
         document.size = len(pdf)
         document.file_name = safe_file_name(file_name)
-        _store(path_of(upload_dir, document), pdf)
+        write_once(path_of(upload_dir, document), pdf)
     else:
         document.kind = DocumentKind.LINK
         document.url = url
@@ -98,23 +98,6 @@ def add(
     audit.record(session, actor, AuditAction.DOCUMENT_ADD, "period", period.id,
                  after=_snapshot(document))
     return document
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write once, atomically: the same content has the same name."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _snapshot(document: PeriodDocument) -> dict[str, object]:

@@ -41,11 +41,11 @@ from portal.models import (
     Question,
     Status,
     Submission,
-    SubmissionTheme,
     SubmitterType,
     Theme,
 )
 from portal.services import audit, campaign_summaries, summaries
+from portal.services import themes as theme_service
 from portal.services.consultations import Scope
 
 FORMATS = ("csv", "json", "xlsx", "html")
@@ -323,14 +323,7 @@ def iter_rows(
         if not batch:
             return
         in_campaign = campaign_summaries.of_rows(session, [r.id for r in batch])
-        confirmed: dict[int, list[int]] = defaultdict(list)
-        for submission_id, theme_id in session.execute(
-            select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-            .where(SubmissionTheme.submission_id.in_([r.id for r in batch]),
-                   SubmissionTheme.confirmed.is_(True))
-            .order_by(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
-        ):
-            confirmed[submission_id].append(theme_id)
+        confirmed = theme_service.confirmed_ids(session, [r.id for r in batch])
         answers: dict[int, list[dict[str, object]]] = defaultdict(list)
         if questions:
             hidden = {r.id for r in batch if _hide_original(r.status, options)}

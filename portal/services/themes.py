@@ -106,6 +106,19 @@ def resuggest_pending(
         yield done
 
 
+def confirmed_ids(session: Session, submission_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The confirmed theme ids of each of these comments, in id order: one query per batch."""
+    found: dict[int, list[int]] = {}
+    for submission_id, theme_id in session.execute(
+        select(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
+        .where(SubmissionTheme.submission_id.in_(list(submission_ids)),
+               SubmissionTheme.confirmed.is_(True))
+        .order_by(SubmissionTheme.submission_id, SubmissionTheme.theme_id)
+    ):
+        found.setdefault(submission_id, []).append(theme_id)
+    return found
+
+
 def of_submission(session: Session, submission_id: int) -> list[SubmissionTheme]:
     return list(
         session.scalars(
