@@ -25,8 +25,13 @@ from bench import common, data
 from bench.common import Result
 from portal.seed.corpus import Generator
 
-PAGES = {"home": "/en/", "period": "/en/periods/{slug}", "reading room":
-         "/en/periods/{slug}/comments"}
+# Served by the page cache (portal/page_cache.py) in its default store, files beside the
+# database; "home, rendered" turns the cache off to show what it saves.
+PAGES = {"home": "/en/", "pillar": "/es/pillars/{pillar}", "period": "/en/periods/{slug}",
+         "reading room": "/en/periods/{slug}/comments",
+         "reading-room search": "/es/periods/{slug}/comments?q=frontera",
+         "a published comment": "/en/comments/{tracking}"}
+UNCACHED = {"home, rendered (page cache off)": "/en/"}
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CLIENTS = 8
 
@@ -119,8 +124,21 @@ def comment_fields(count: int) -> list[dict[str, str]]:
     return fields
 
 
+def _places(url: str, slug: str) -> dict[str, str]:
+    """The pillar of the period and its newest published comment, for the page addresses."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pillar, tracking = conn.execute(text(
+            "SELECT p.slug, (SELECT s.tracking_number FROM submissions s "
+            " WHERE s.period_id = c.id AND s.status = 'published' ORDER BY s.id DESC LIMIT 1) "
+            "FROM comment_periods c JOIN pillars p ON p.id = c.pillar_id WHERE c.slug = :slug"),
+            {"slug": slug}).one()
+    engine.dispose()
+    return {"pillar": pillar, "tracking": tracking}
+
+
 def measure(url: str, slug: str, seconds: float, comments: int,
-            scratch: common.Scratch) -> list[Result]:
+            scratch: common.Scratch, engine: str = "SQLite") -> list[Result]:
     results: list[Result] = []
     with common.static_server() as static:
         ceiling, tool = get_rate(static, "/", seconds)
@@ -134,12 +152,25 @@ def measure(url: str, slug: str, seconds: float, comments: int,
                               "fixed-bytes server", ceiling, "bare Flask", bare_rate, "req/s",
                               "well below 1", bare_rate / ceiling < 0.7,
                               "near 1, the generator and not Flask would be the limit"))
+        places = {"slug": slug, **_places(url, slug)}
         for name, path in PAGES.items():
             bare_rate, _ = get_rate(bare, "/", seconds)
-            rate, _ = get_rate(portal, path.format(slug=slug), seconds)
-            results.append(Result("SQLite", f"public page: {name}, gunicorn -w 2 ({tool})",
+            rate, _ = get_rate(portal, path.format(**places), seconds)
+            results.append(Result(engine, f"public page: {name}, gunicorn -w 2 ({tool})",
                                   "bare Flask", bare_rate, "portal", rate, "req/s",
                                   "≥ 0.5", rate / bare_rate >= 0.5))
+    with common.gunicorn("bench.hello:app", common.server_env(url)) as bare, \
+            common.gunicorn("wsgi:app", common.server_env(
+                url, PORTAL_PAGE_CACHE_URL="none")) as portal:
+        for name, path in UNCACHED.items():
+            bare_rate, _ = get_rate(bare, "/", seconds)
+            rate, _ = get_rate(portal, path.format(**places), seconds)
+            results.append(Result(engine, f"public page: {name}, gunicorn -w 2 ({tool})",
+                                  "bare Flask", bare_rate, "portal", rate, "req/s",
+                                  "(for comparison)", True))
+    if engine != "SQLite":
+        return results
+    with common.gunicorn("bench.hello:app", common.server_env(url)) as bare:
         bare_posts, bare_statuses = submit_rate(bare, "/post", comment_fields(comments))
     results.append(Result("—", "submission client (Python threads): bare Flask vs its ceiling",
                           "fixed-bytes server", post_ceiling, "bare Flask", bare_posts, "/s",

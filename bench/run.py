@@ -65,9 +65,9 @@ def main() -> None:
                 print("\n".join(notes[-2:]))
             if "exports" in args.only:
                 results += _shown(exports.measure(engine, small, large, scratch))
-            if engine == "sqlite" and "pages" in args.only:
+            if "pages" in args.only:
                 results += _shown(pages.measure(small.url, small.period_slug, args.seconds,
-                                                comments, scratch))
+                                                comments, scratch, name))
         if "writers" in args.only:
             results += _shown(export_writers.measure(args.rows))
     finally:

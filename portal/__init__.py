@@ -25,7 +25,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
 
-    from portal import api, cli, db, errors, i18n, metrics, observability, security, tasks, throttle
+    from portal import (
+        api,
+        cli,
+        db,
+        errors,
+        i18n,
+        metrics,
+        observability,
+        page_cache,
+        security,
+        tasks,
+        throttle,
+    )
     from portal.extensions import csrf, limiter, login_manager
     from portal.ids import IdConverter
     from portal.services import (
@@ -37,6 +49,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # First, so every request has its id before anything else can refuse it.
     observability.init_app(app)
     db.init_app(app)
+    # Next, so a kept page is served before the rate limiter and the rest look at the request.
+    page_cache.init_app(app)
     tasks.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

@@ -136,6 +136,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "UNSUBSCRIBE_MAX_AGE": int(os.environ.get("PORTAL_UNSUBSCRIBE_MAX_AGE",
                                                   str(2 * 365 * 24 * 3600))),
         "RATELIMIT_FOLLOW": os.environ.get("PORTAL_RATELIMIT_FOLLOW", "10 per hour"),
+        # Rendered public pages (portal/page_cache.py): "" for files beside the SQLite database
+        # (or in the instance folder), redis://… for several machines, "none" for no cache;
+        # kept at most this many seconds, and in files at most this many pages.
+        "PAGE_CACHE_URL": os.environ.get("PORTAL_PAGE_CACHE_URL", ""),
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "60")),
+        "PAGE_CACHE_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "5000")),
     }
     config.update(overrides)
     if config["MAX_CONTENT_LENGTH"] is None:

@@ -75,6 +75,23 @@ def _record(response: Response) -> dict[str, object]:
     }
 
 
+def log_request(app: Flask, record: dict[str, object]) -> None:
+    """The request's log line and its metrics (also for pages served before Flask sees the
+    request: portal/page_cache.py)."""
+    from portal import metrics
+
+    metrics.observe_request(app, record)
+    request_logger.info(json.dumps(record, separators=(",", ":")))
+
+
+def id_from_environ(environ: dict[str, object]) -> str:
+    """The request id for a WSGI environ: the incoming one when sane, else a new one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    if isinstance(incoming, str) and _SANE_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
 def init_app(app: Flask) -> None:
     destination = app.config.get("REQUEST_LOG", "stderr")
     if destination == "stderr" and not any(
@@ -94,11 +111,7 @@ def init_app(app: Flask) -> None:
         if "request_id" not in g:  # a failure before our before_request ran
             g.request_id = _incoming_or_new()
         response.headers[REQUEST_ID_HEADER] = g.request_id
-        record = _record(response)
-        from portal import metrics
-
-        metrics.observe_request(app, record)
-        request_logger.info(json.dumps(record, separators=(",", ":")))
+        log_request(app, _record(response))
         return response
 
     @app.context_processor

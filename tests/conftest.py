@@ -138,7 +138,8 @@ def empty_database(migrated_database: str, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture()
-def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app(db_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+        ) -> Iterator[Flask]:
     db_dir = tmp_path
     app = create_app(
         {
@@ -152,6 +153,8 @@ def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             # (tests/test_mail.py) run a worker of their own.
             "TASKS_URL": "memory://",
             "MAIL_DIR": str(db_dir / "mail"),
+            # Each test its own page cache: a kept page never outlives its test's database.
+            "PAGE_CACHE_URL": str(tmp_path_factory.mktemp("page-cache")),
         }
     )
     yield app

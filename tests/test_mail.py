@@ -361,9 +361,8 @@ def test_follow_requests_are_rate_limited(db_url: str, smtp: SmtpServer) -> None
         url = f"/en/periods/{period.slug}/follow"
         codes = []
         for n in range(3):
-            html = client.get(url).get_data(as_text=True)
-            codes.append(client.post(url, data={"csrf_token": csrf_from(html),
-                                                "email": f"f{n}@example.org",
+            assert client.get(url).status_code == 200
+            codes.append(client.post(url, data={"email": f"f{n}@example.org",
                                                 "language": "en"}).status_code)
         assert codes == [303, 303, 429]
     finally:

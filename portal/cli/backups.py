@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.cli.database import alembic_config
+from portal.page_cache import page_cache
 from portal.services import backups
 
 
@@ -68,6 +69,8 @@ def restore_command(archive: Path) -> None:
         manifest = backups.restore_backup(archive, url, Path(current_app.config["UPLOAD_DIR"]))
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    # Pages kept from the replaced database must not be served again.
+    page_cache(current_app).bump()
     click.echo(f"restored {archive} (made {manifest['created_at']}): {_summary(manifest)}")
     if manifest["database"]["included"]:
         click.echo(_revision_note(manifest.get("schema_revision")))

@@ -43,6 +43,7 @@ def _limit() -> str:
 
 @bp.route("/pillars/<slug>/follow", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@csrf.exempt  # FollowForm says why
 def follow_pillar(slug: str) -> ResponseReturnValue:
     found = consultations.pillar_by_slug(get_session(), slug)
     if found is None:
@@ -52,6 +53,7 @@ def follow_pillar(slug: str) -> ResponseReturnValue:
 
 @bp.route("/periods/<slug>/follow", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@csrf.exempt  # FollowForm says why
 def follow_period(slug: str) -> ResponseReturnValue:
     found = consultations.period_by_slug(get_session(), slug)
     if found is None:

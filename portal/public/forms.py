@@ -290,7 +290,14 @@ def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> Comm
 
 
 class FollowForm(PortalForm):
-    """Follow a pillar or a period: an address and the language of the messages."""
+    """Follow a pillar or a period: an address and the language of the messages.
+
+    No CSRF token: it sits on pillar and period pages that every visitor shares from the page
+    cache, and a forged request can do no more than the form itself, since nothing is followed
+    until the link sent to the address is opened (double opt-in). The rate limit still holds."""
+
+    class Meta:
+        csrf = False
 
     email = EmailField(
         _l("Email address"),
