@@ -33,11 +33,12 @@ import hashlib
 import logging
 import secrets
 import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -221,6 +222,41 @@ def _not_modified(environ: dict[str, Any], etag: str, at: float) -> bool:
         return match.strip() == "*" or f'"{etag}"' in match
     since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
     return since is not None and since.timestamp() >= int(at)
+
+
+# Placeholders a form page is kept with, filled in for each visitor (see kept_form).
+BLANK_CSRF = "blank-csrf-token-kept-page"
+BLANK_SHOWN = "blank-shown-stamp-kept-page"
+
+
+def kept_form(render: Callable[[], str | None],
+              fill: Mapping[str, Callable[[], str]]) -> str | None:
+    """A form page whose only per-visitor values are plain strings (its CSRF token, when it was
+    shown): rendered once with the blanks in place, kept like a page (same generation, same
+    expiry) and filled in for each visitor, signed in or not. `render` returns None for a page
+    that is not to be kept (the period is not open); so does this, then."""
+    pages = page_cache(current_app)
+    key = html = None
+    if pages.enabled and _anonymous():
+        try:
+            key = _key(request.environ, pages.generation()) + ":form"
+            found = pages.cache.get(key)
+            html = found if isinstance(found, str) else None
+        except Exception:  # noqa: BLE001 - a cache that fails must not fail the page
+            log.exception("page cache unavailable; rendering")
+    if html is None:
+        html = render()
+        if html is None:
+            return None
+        if key is not None:
+            from portal.db import get_session
+
+            seconds = seconds_to_keep(get_session(), pages.seconds)
+            if seconds > 0:
+                pages.cache.set(key, html, timeout=seconds)
+    for blank, value in fill.items():
+        html = html.replace(blank, value())
+    return html
 
 
 def seconds_to_keep(session: Session, limit: int, now: datetime | None = None) -> int:

@@ -25,11 +25,14 @@ from portal.page_cache import GENERATION_KEY, page_cache, seconds_to_keep
 from portal.services import audit, moderation
 from tests.conftest import (
     add_submission,
+    csrf_from,
     db_session,
     make_period,
     make_user,
     publish,
+    shown_from,
     sign_in,
+    valid_comment,
 )
 
 BODY = "Cross-border rail freight needs a shared inspection window at Nuevo Laredo."
@@ -233,3 +236,32 @@ def test_a_change_in_one_process_reaches_the_pages_of_another(
     finally:
         for each in (reader, writer):
             each.extensions["portal_engine"].dispose()
+
+
+def test_the_comment_form_is_kept_with_each_visitors_own_token(
+        app: Flask, open_period: CommentPeriod) -> None:
+    url = f"/en/periods/{open_period.slug}/comment"
+    first, second = app.test_client(), app.test_client()
+    page = first.get(url)
+    assert page.headers["Cache-Control"] == "no-store"  # it holds this visitor's token
+    _behind_the_back(app, "UPDATE comment_periods SET title_en = 'Changed unseen'")
+    kept = second.get(url).text
+    assert "Changed unseen" not in kept  # rendered once, kept
+    assert page_cache_blanks_filled(kept) and page_cache_blanks_filled(page.text)
+    assert csrf_from(kept) != csrf_from(page.text)
+    # The kept page's token is this visitor's own: the comment is accepted.
+    response = second.post(url, data={**valid_comment(), "csrf_token": csrf_from(kept),
+                                      "shown": shown_from(kept)})
+    assert response.status_code == 303
+    # Closing the period (a change of the period) stops the form at once.
+    with app.app_context(), write_session() as session:
+        period = session.get(CommentPeriod, open_period.id)
+        assert period is not None
+        period.closes_at = utcnow() - timedelta(minutes=1)
+    assert "This comment period is closed" in first.get(url).text
+
+
+def page_cache_blanks_filled(html: str) -> bool:
+    from portal.page_cache import BLANK_CSRF, BLANK_SHOWN
+
+    return BLANK_CSRF not in html and BLANK_SHOWN not in html

@@ -17,11 +17,12 @@ from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from werkzeug import Response
 from werkzeug.exceptions import TooManyRequests
 
-from portal import throttle
+from portal import page_cache, throttle
 from portal.db import get_session
 from portal.downloads import send_attachment
 from portal.errors import render_error
@@ -155,8 +156,25 @@ def _render_form(
                            max_body=MAX_BODY, max_answer=MAX_ANSWER), status
 
 
+def _blank_form(slug: str) -> str | None:
+    """The form of an open period with blanks for the visitor's own values (page_cache)."""
+    found = _period_or_404(slug)
+    if found.state() is not PeriodState.OPEN:
+        return None
+    form = comment_form_for(found, current_lang())
+    form.csrf_token.current_token = page_cache.BLANK_CSRF
+    form.shown.data = page_cache.BLANK_SHOWN
+    return render_template("public/comment_form.html", period=found, form=form,
+                           max_body=MAX_BODY, max_answer=MAX_ANSWER)
+
+
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
 def comment(slug: str) -> ResponseReturnValue:
+    if request.method in ("GET", "HEAD"):
+        page = page_cache.kept_form(lambda: _blank_form(slug), {
+            page_cache.BLANK_CSRF: generate_csrf, page_cache.BLANK_SHOWN: timing.stamp})
+        if page is not None:
+            return page
     found = _period_or_404(slug)
     config = current_app.config
     form = comment_form_for(found, current_lang())
