@@ -139,7 +139,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Rendered public pages (portal/page_cache.py): "" for files beside the SQLite database
         # (or in the instance folder), redis://… for several machines, "none" for no cache;
         # kept at most this many seconds, and in files at most this many pages.
-        "PAGE_CACHE_URL": os.environ.get("PORTAL_PAGE_CACHE_URL", ""),
+        # Off in development, where a template edit should show at the next reload; in tests,
+        # each app its own memory unless the test names a store.
+        "PAGE_CACHE_URL": os.environ.get("PORTAL_PAGE_CACHE_URL") or (
+            "memory://" if testing else "none" if development else ""),
         "PAGE_CACHE_SECONDS": int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "60")),
         "PAGE_CACHE_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "5000")),
     }
