@@ -110,7 +110,9 @@ def describe_machine(pg_url: str | None = None) -> str:
              f"load average {os.getloadavg()[0]:.1f} at the start",
              f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}"]
     if pg_url:
-        engine = create_engine(pg_url)
+        # The server's own database: the named one is only a prefix for the scratch ones and
+        # need not exist.
+        engine = create_engine(make_url(pg_url).set(database="postgres"))
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar_one()
         engine.dispose()
