@@ -136,8 +136,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "UNSUBSCRIBE_MAX_AGE": int(os.environ.get("PORTAL_UNSUBSCRIBE_MAX_AGE",
                                                   str(2 * 365 * 24 * 3600))),
         "RATELIMIT_FOLLOW": os.environ.get("PORTAL_RATELIMIT_FOLLOW", "10 per hour"),
+        # Exports written by the worker (portal/services/export_jobs.py): their folder (by
+        # default exports/ in UPLOAD_DIR), how many days a file is kept, and how long a running
+        # export may go without progress before it counts as left by a dead worker.
+        "EXPORT_DIR": os.environ.get("PORTAL_EXPORT_DIR") or None,
+        "EXPORT_KEEP_DAYS": float(os.environ.get("PORTAL_EXPORT_KEEP_DAYS", "7")),
+        "EXPORT_STALE_SECONDS": float(os.environ.get("PORTAL_EXPORT_STALE_SECONDS", "900")),
     }
     config.update(overrides)
+    if not config["EXPORT_DIR"]:
+        config["EXPORT_DIR"] = str(Path(config["UPLOAD_DIR"]) / "exports")
     if config["MAX_CONTENT_LENGTH"] is None:
         config["MAX_CONTENT_LENGTH"] = (config["ATTACHMENT_MAX_FILES"]
                                         * config["ATTACHMENT_MAX_BYTES"] + 2 * 1024 * 1024)

@@ -152,6 +152,7 @@ def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             # (tests/test_mail.py) run a worker of their own.
             "TASKS_URL": "memory://",
             "MAIL_DIR": str(db_dir / "mail"),
+            "EXPORT_DIR": str(db_dir / "exports"),
         }
     )
     yield app
