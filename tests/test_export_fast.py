@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from portal.db import write_session
-from portal.exports.writers import csv_line, neutralize_cell, stream_csv, stream_csv_rows
+from portal.exports.writers import csv_line, neutralize_cell, stream_csv, stream_csv_lines
 from portal.models import CommentPeriod, Question
 from portal.services import consultations, exports
 from portal.services.exports import (
@@ -58,9 +58,10 @@ def test_batched_csv_stream_is_the_csv_stream() -> None:
     batches = [rows[i:i + 1000] for i in range(0, len(rows), 1000)]
     headings = ["Número", "Texto", "=x", "y"]
     slow = "".join(stream_csv(headings, rows))
-    fast = "".join(stream_csv_rows(headings, [[[neutralize_cell(c) if isinstance(c, str)
-                                                 else c for c in r] for r in b]
-                                               for b in batches]))
+    fast = "".join(stream_csv_lines(headings, [[csv_line([neutralize_cell(c)
+                                                          if isinstance(c, str) else c
+                                                          for c in r]) for r in b]
+                                                for b in batches]))
     assert fast == slow
 
 
@@ -100,7 +101,7 @@ def test_fast_exports_give_the_bytes_of_the_row_dicts(
                 slow = "".join(stream_csv(labels.headings, _values(
                     labels, iter_rows(session, ids, options, labels))))
             with db_session(app) as session:
-                fast = "".join(stream_csv_rows(labels.headings, csv_rows(
+                fast = "".join(stream_csv_lines(labels.headings, csv_rows(
                     session, ids, options, labels)))
             assert fast == slow, options
             rows = list(csv.reader(io.StringIO(fast.lstrip("\ufeff"), newline="")))

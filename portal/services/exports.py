@@ -31,8 +31,9 @@ from portal.db import new_session
 from portal.exports import report
 from portal.exports.writers import (
     SheetSpec,
+    csv_field,
     neutralize_cell,
-    stream_csv_rows,
+    stream_csv_lines,
     stream_json,
     write_xlsx,
 )
@@ -191,7 +192,7 @@ class Export:
         with _session(opener) as session:
             labels = RowLabels.of(options, question_columns(session, ids, options.lang))
         if options.fmt == "csv":
-            return _encoded(stream_csv_rows(labels.headings, _csv_rows(
+            return _encoded(stream_csv_lines(labels.headings, _csv_rows(
                 opener, ids, options, labels, progress)))
         with _session(opener) as session:
             summary = summaries.summarize(
@@ -226,7 +227,7 @@ def _encoded(pieces: Iterator[str]) -> Iterator[bytes]:
 
 def _csv_rows(opener: sessionmaker[Session], period_ids: Sequence[int],
               options: ExportOptions, labels: RowLabels,
-              progress: Progress) -> Iterator[list[list[object]]]:
+              progress: Progress) -> Iterator[list[str]]:
     with _session(opener) as session:
         yield from csv_rows(session, period_ids, options, labels, progress)
 
@@ -481,49 +482,50 @@ def _instant(value: datetime | str) -> str:
 
 
 def csv_rows(session: Session, period_ids: Sequence[int], options: ExportOptions,
-             labels: RowLabels, progress: Progress = None) -> Iterator[list[list[object]]]:
-    """The CSV cells of iter_rows() in the order of the headings, a batch at a time, already
-    safe for a spreadsheet (every text through neutralize_cell): the same cells that
-    `_values(iter_rows(...))` gives stream_csv, with the repeated texts made once."""
+             labels: RowLabels, progress: Progress = None) -> Iterator[list[str]]:
+    """The CSV lines of iter_rows() in the order of the headings, a batch at a time: the
+    lines that stream_csv writes from `_values(iter_rows(...))`, each text through
+    neutralize_cell and quoted as the csv module quotes, with the texts that repeat from row
+    to row (labels, codes, dockets, themes, campaigns) made once."""
     look = _Lookups(session, period_ids, options, labels)
-    safe = neutralize_cell
-    status = {code: (safe(label), safe(code)) for code, label in look.status.items()}
-    types = {code: (safe(label), safe(code)) for code, label in look.type.items()}
-    countries = {code: (safe(label), safe(code)) for code, label in look.country.items()}
-    languages = {code: (safe(label), safe(code)) for code, label in look.language.items()}
-    dockets = {period: safe(docket) for period, docket in look.dockets.items()}
-    themes = look.themes
-    theme_cells: dict[tuple[int, ...], tuple[str, str]] = {(): ("", "")}
-    campaign_cells: dict[object, list[object]] = {}
-    no_campaign: list[object] = ["", "", ""]
-    question_ids = [q.question_id for q in labels.questions]
-    email, originals = options.include_email, options.rejected_originals
 
     def text(value: str | None) -> str:
-        return "" if value is None else safe(value)
+        return "" if value is None else csv_field(neutralize_cell(value))
 
+    def pairs(found: dict[str, str]) -> dict[str, str]:  # "label,code"
+        return {code: f"{text(label)},{text(code)}" for code, label in found.items()}
+
+    status, types = pairs(look.status), pairs(look.type)
+    countries, languages = pairs(look.country), pairs(look.language)
+    dockets = {period: text(docket) for period, docket in look.dockets.items()}
+    themes = look.themes
+    theme_cells: dict[tuple[int, ...], str] = {(): ","}
+    campaign_cells: dict[object, str] = {}
+    question_ids = [q.question_id for q in labels.questions]
+    email, originals = options.include_email, options.rejected_originals
     for batch in _batches(session, period_ids, options, labels, progress):
-        out: list[list[object]] = []
+        out: list[str] = []
         for r in batch.rows:
             sid = r[_ID]
             code = r[_STATUS]
             hidden = code == _REJECTED and not originals
             theme_ids = tuple(batch.themes.get(sid, ()))
-            pair = theme_cells.get(theme_ids)
-            if pair is None:
+            theme_part = theme_cells.get(theme_ids)
+            if theme_part is None:
                 named = [themes[t] for t in theme_ids if t in themes]
-                pair = theme_cells[theme_ids] = (safe("; ".join(n[1] for n in named)),
-                                                 safe("; ".join(n[0] for n in named)))
+                theme_part = theme_cells[theme_ids] = (
+                    text("; ".join(n[1] for n in named)) + ","
+                    + text("; ".join(n[0] for n in named)))
             campaign = batch.campaigns.get(sid)
-            campaign_part = no_campaign
+            campaign_part = ",,"
             if campaign is not None:
                 cid = campaign["campaign_id"]
                 found = campaign_cells.get(cid)
                 if found is None:
                     pid, campaign_name = campaign["position_id"], campaign["campaign"]
-                    found = campaign_cells[cid] = [
-                        "" if campaign_name is None else safe(str(campaign_name)), cid,
-                        "" if pid is None else pid]
+                    found = campaign_cells[cid] = (
+                        f"{text(None if campaign_name is None else str(campaign_name))},"
+                        f"{cid},{'' if pid is None else pid}")
                 campaign_part = found
             if hidden:
                 organization = name = region = subject = ""
@@ -537,21 +539,16 @@ def csv_rows(session: Session, period_ids: Sequence[int], options: ExportOptions
                 subject = text(public_subject if public_subject is not None else r[_SUBJECT])
                 public_body = r[_PUBLIC_BODY]
                 body = text(public_body if public_body is not None else r[_BODY])
-            country = countries[r[_COUNTRY]]
-            language = languages[r[_LANGUAGE]]
-            kind = types[r[_TYPE]]
-            state = status[code]
-            cells: list[object] = [safe(r[_TRACKING]), dockets[r[_PERIOD]], state[0], state[1],
-                                   _instant(r[_RECEIVED]), kind[0], kind[1], organization,
-                                   name]
+            cells = [text(r[_TRACKING]), dockets[r[_PERIOD]], status[code],
+                     _instant(r[_RECEIVED]), types[r[_TYPE]], organization, name]
             if email:
                 cells.append("" if hidden else text(r[_EMAIL]))
-            cells += (country[0], country[1], region, language[0], language[1], pair[0],
-                      pair[1], *campaign_part, subject, body)
+            cells += (countries[r[_COUNTRY]], region, languages[r[_LANGUAGE]], theme_part,
+                      campaign_part, subject, body)
             if question_ids:
                 answered = {a["question_id"]: a["text"] for a in batch.answers.get(sid, ())}
                 cells += [text(answered.get(q, "")) for q in question_ids]  # type: ignore[arg-type]
-            out.append(cells)
+            out.append(",".join(cells) + "\r\n")
         yield out
 
 
