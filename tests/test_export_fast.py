@@ -126,3 +126,23 @@ def test_exported_file_streams_what_the_rows_say(
         written = io.BytesIO()
         exports.Export(scope, options).write(written)
     assert written.getvalue().decode("utf-8") == slow
+
+
+def test_the_database_prints_received_times_as_python_did(
+        app: Flask, everything: dict[str, object]) -> None:  # noqa: F811
+    from datetime import UTC
+
+    from sqlalchemy import select
+
+    from portal.models import Submission
+
+    period: CommentPeriod = everything["period"]  # type: ignore[assignment]
+    options = ExportOptions(fmt="json", all_statuses=True)
+    with app.app_context(), db_session(app) as session:
+        stored = {tracking: at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+                  for tracking, at in session.execute(
+                      select(Submission.tracking_number, Submission.received_at))}
+        labels = RowLabels.of(options)
+        printed = {row["tracking_number"]: row["received_at"]
+                   for row in iter_rows(session, [period.id], options, labels)}
+    assert printed == stored and len(printed) == 7
