@@ -12,6 +12,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -215,6 +216,26 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2,
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def worker(env: dict[str, str]) -> Iterator[None]:
+    """`flask --app portal worker` on these settings while the block runs: the queued tasks
+    only (the scheduled ones, such as checking the bench's comments for campaigns, would take
+    the machine from what is measured)."""
+    process = subprocess.Popen(
+        [PYTHON, "-m", "flask", "--app", "portal", "worker", "--workers", "1",
+         "--no-periodic"], env=env,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=60)
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:

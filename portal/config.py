@@ -145,8 +145,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "memory://" if testing else "none" if development else ""),
         "PAGE_CACHE_SECONDS": int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "60")),
         "PAGE_CACHE_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "5000")),
+        # Exports written by the worker (portal/services/export_jobs.py): their folder (by
+        # default exports/ in UPLOAD_DIR), how many days a file is kept, and how long a running
+        # export may go without progress before it counts as left by a dead worker.
+        "EXPORT_DIR": os.environ.get("PORTAL_EXPORT_DIR") or None,
+        "EXPORT_KEEP_DAYS": float(os.environ.get("PORTAL_EXPORT_KEEP_DAYS", "7")),
+        "EXPORT_STALE_SECONDS": float(os.environ.get("PORTAL_EXPORT_STALE_SECONDS", "900")),
     }
     config.update(overrides)
+    if not config["EXPORT_DIR"]:
+        config["EXPORT_DIR"] = str(Path(config["UPLOAD_DIR"]) / "exports")
     if config["MAX_CONTENT_LENGTH"] is None:
         config["MAX_CONTENT_LENGTH"] = (config["ATTACHMENT_MAX_FILES"]
                                         * config["ATTACHMENT_MAX_BYTES"] + 2 * 1024 * 1024)

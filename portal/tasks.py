@@ -95,6 +95,13 @@ class Tasks:
         self.check_campaigns_periodically = huey.periodic_task(
             crontab(minute="*"), name="campaigns.check.periodic")(in_app(_check_campaigns))
 
+        # Exports a planner asked for: written as soon as the request commits; every ten
+        # minutes old files are removed, exports left by a dead worker marked failed, and
+        # exports whose enqueue was lost enqueued again.
+        self.run_export = huey.task(name="exports.run")(in_app(_run_export))
+        self.sweep_exports = huey.periodic_task(
+            crontab(minute="*/10"), name="exports.sweep")(in_app(self._sweep_exports))
+
         @huey.on_shutdown(name="portal.close-storage")
         def close_storage() -> None:
             # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
@@ -116,6 +123,22 @@ class Tasks:
         except Exception:
             log.exception("could not enqueue the campaign check; the periodic task will check")
 
+    def enqueue_exports(self, job_ids: list[int]) -> None:
+        """Ask a worker to write these exports; a failure to enqueue is logged, not raised (the
+        periodic sweep enqueues them again)."""
+        for job_id in job_ids:
+            try:
+                self.run_export(job_id)
+            except Exception:
+                log.exception("could not enqueue export %s; the periodic sweep will", job_id)
+
+    def _sweep_exports(self) -> int:
+        from portal.services import export_jobs
+
+        swept = export_jobs.sweep()
+        self.enqueue_exports(swept.requeued or [])
+        return swept.removed + swept.failed
+
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
         periodic drain will find the rows)."""
@@ -135,7 +158,7 @@ def init_app(app: Flask) -> None:
     queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
     app.extensions["portal_tasks"] = queue
 
-    from portal.services import attachments, campaigns, outbox
+    from portal.services import attachments, campaigns, export_jobs, outbox
 
     def after_commit(session: Session) -> None:
         if outbox.take_written_flag(session):
@@ -144,15 +167,25 @@ def init_app(app: Flask) -> None:
             queue.enqueue_reading()
         if session.info.pop(campaigns.UNCHECKED, False):
             queue.enqueue_campaign_check()
+        if job_ids := export_jobs.take_queued(session):
+            queue.enqueue_exports(job_ids)
 
     def after_rollback(session: Session) -> None:
         outbox.take_written_flag(session)
         session.info.pop(attachments.NEW_FILES, None)
         session.info.pop(campaigns.UNCHECKED, None)
+        export_jobs.take_queued(session)
 
     maker = app.extensions["portal_sessionmaker"]
     event.listen(maker, "after_commit", after_commit)
     event.listen(maker, "after_soft_rollback", lambda session, _tx: after_rollback(session))
+
+
+def _run_export(job_id: int) -> str | None:
+    from portal.services import export_jobs
+
+    state = export_jobs.run(job_id)
+    return state.value if state is not None else None
 
 
 def _read_files() -> int:

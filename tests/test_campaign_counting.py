@@ -17,6 +17,7 @@ from portal.models import Campaign, CampaignCheck, CommentPeriod, Counting, Them
 from portal.services import audit, campaign_decisions, campaigns, summaries
 from tests.campaign_letters import letters
 from tests.conftest import add_submission, check_campaigns, make_period, make_user, publish, sign_in
+from tests.export_support import export_file
 
 STAFF = audit.Actor(label="moderator@example.org")
 
@@ -126,8 +127,8 @@ def planner(app: Flask) -> FlaskClient:
 
 
 def _export(client: FlaskClient, period: CommentPeriod, fmt: str, **args: str):  # type: ignore[no-untyped-def]
-    response = client.get(f"/es/planning/periods/{period.slug}/export",
-                          query_string={"format": fmt, "language": "es", **args})
+    response = export_file(client, f"/es/planning/periods/{period.slug}/export",
+                           {"format": fmt, "language": "es", **args})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response
 
@@ -178,7 +179,7 @@ def test_summary_page_and_every_export_show_campaigns_once_with_signers(
     report = _export(planner, period, "html", count="once").get_data(as_text=True)
     assert "Campañas" in report and es_name in report and "4 voces" in report
 
-    refused = planner.get(f"/es/planning/periods/{period.slug}/export",
-                          query_string={"format": "csv", "count": "twice"})
+    refused = export_file(planner, f"/es/planning/periods/{period.slug}/export",
+                          {"format": "csv", "count": "twice"})
     assert refused.status_code == 400
     assert "Forma de conteo desconocida" in refused.get_data(as_text=True)

@@ -15,6 +15,7 @@ from portal.models import CommentPeriod, Submission
 from portal.services import audit, moderation
 from portal.services.submissions import AnswerInput
 from tests.conftest import add_submission, make_user, publish, sign_in
+from tests.export_support import export_file
 
 SECRET_BODY = "Mi número de seguro social es 123-45-6789 y vivo en Calle Falsa 123, Monterrey."
 SECRET_SUBJECT = "Expediente de Rosa Secreta"
@@ -33,8 +34,8 @@ def _reject(app: Flask, submission_id: int, public_body: str | None = None) -> N
 def _export(app: Flask, role: str, slug: str, fmt: str) -> str:
     client = app.test_client()
     sign_in(client, make_user(app, role))
-    response = client.get(f"/en/planning/periods/{slug}/export",
-                          query_string={"format": fmt, "statuses": "all"})
+    response = export_file(client, f"/en/planning/periods/{slug}/export",
+                           {"format": fmt, "statuses": "all", "language": "en"})
     assert response.status_code == 200
     if fmt != "xlsx":
         return response.get_data(as_text=True)

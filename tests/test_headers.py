@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.models import CommentPeriod
 from tests.conftest import add_submission, make_user, sign_in
+from tests.export_support import export_file
 
 ARGS = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
@@ -64,11 +65,14 @@ def test_staff_pages_and_personal_data_are_never_stored(
     assert "no-store" not in _directives(client.get(f"/en/periods/{slug}"))
     sign_in(client, make_user(app, "admin"))
     for path in ("/en/moderation/", f"/en/moderation/submissions/{_id}", "/en/planning/",
-                 "/en/admin/", "/en/admin/users", f"/en/periods/{slug}",
-                 f"/en/planning/periods/{slug}/export?format=csv&contacts=1"):
+                 "/en/admin/", "/en/admin/users", f"/en/periods/{slug}", "/en/planning/exports/"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "no-store" in _directives(response), path
+    download = export_file(client, f"/en/planning/periods/{slug}/export",
+                           {"format": "csv", "contacts": "1", "language": "en"})
+    assert download.status_code == 200
+    assert "no-store" in _directives(download)
 
 
 @pytest.mark.parametrize(("env", "https", "expected"), [

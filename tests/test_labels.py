@@ -23,6 +23,7 @@ from portal.models.labels import LabeledEnum, labeled_enums
 from portal.seed import seed_themes
 from portal.services import audit, campaign_decisions, moderation, themes
 from tests.conftest import add_submission, check_campaigns, make_period, make_user, sign_in
+from tests.export_support import export_file
 
 PO = Path(__file__).resolve().parent.parent / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 ENUMS = labeled_enums()
@@ -206,8 +207,8 @@ def test_spanish_exports_label_every_code_and_keep_codes_beside(
     url = f"/es/planning/periods/{period.slug}/export"
     codes = {m.value for enum in ENUMS.values() for m in enum}
 
-    text = planner.get(url, query_string={"format": "csv", "language": "es",
-                                          "statuses": "all"}).get_data(as_text=True)
+    text = export_file(planner, url, {"format": "csv", "language": "es",
+                                      "statuses": "all"}).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert len(rows) == 7  # four comments of people's own, three copies of one letter
     assert len({r["Campaña"] for r in rows if r["Campaña"]}) == 1
@@ -218,13 +219,13 @@ def test_spanish_exports_label_every_code_and_keep_codes_beside(
     assert {r["Estado"] for r in rows} == {"Publicado", "No publicado", "En espera de revisión"}
     assert {r["Código de idioma"] for r in rows} >= {"es", "en"}
 
-    data = json.loads(planner.get(url, query_string={
+    data = json.loads(export_file(planner, url, {
         "format": "json", "language": "es", "statuses": "all"}).get_data(as_text=True))
     assert data["summary"]["labels"]["status"]["pending"] == "En espera de revisión"
     row = next(r for r in data["rows"] if r["status"] == "rejected")
     assert row["status_label"] == "No publicado" and row["country_label"] == "México"
 
-    book = openpyxl.load_workbook(io.BytesIO(planner.get(url, query_string={
+    book = openpyxl.load_workbook(io.BytesIO(export_file(planner, url, {
         "format": "xlsx", "language": "es", "statuses": "all"}).data), read_only=True)
     summary_labels = [r[0] for r in book["Resumen"].iter_rows(values_only=True) if r[0]]
     assert "Estado: En espera de revisión" in summary_labels

@@ -44,3 +44,18 @@ def test_every_revision_upgrades_and_downgrades(scratch_url: str) -> None:
         assert left == []
     finally:
         engine.dispose()
+
+
+def test_export_jobs_come_and_go_with_their_revision(scratch_url: str) -> None:
+    config = alembic_config(scratch_url)
+    command.upgrade(config, "c4e8a1f07b52")
+    engine = make_engine(scratch_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("export_jobs")}
+        assert {"user_id", "state", "rows_written", "rows_total", "sha256", "size",
+                "row_count", "stored_name", "error"} <= columns
+        command.downgrade(config, "a13c5e551011")
+        assert "export_jobs" not in inspect(engine).get_table_names()
+        assert "users" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

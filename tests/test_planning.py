@@ -25,6 +25,7 @@ from tests.conftest import (
     publish,
     sign_in,
 )
+from tests.export_support import export_file
 
 TRICKY = (
     'Línea 1, "comillas", coma\nLínea 2 \u200f\u05e9\u05dc\u05d5\u05dd\u200f emoji 🚚🇲🇽 energía'
@@ -205,9 +206,8 @@ def test_summary_by_docket_identifier_and_by_pillar(
 
 
 def _export(client: FlaskClient, period: CommentPeriod, fmt: str, **args: str):  # type: ignore[no-untyped-def]
-    return client.get(
-        f"/en/planning/periods/{period.slug}/export", query_string={"format": fmt, **args}
-    )
+    return export_file(client, f"/en/planning/periods/{period.slug}/export",
+                       {"format": fmt, "language": "en", **args})
 
 
 def test_csv_export_has_exactly_the_published_comments_with_their_themes(

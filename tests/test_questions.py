@@ -28,6 +28,7 @@ from tests.conftest import (
     sign_in,
     valid_comment,
 )
+from tests.export_support import export_file
 
 
 def questions_of(app: Flask, period: CommentPeriod) -> list[Question]:
@@ -233,25 +234,25 @@ def test_summary_and_every_export_show_the_answer_under_its_question(
     assert "La interconexión eléctrica ayuda mucho." in summary
     assert "555-0100" not in summary
     url = f"/es/planning/periods/{open_period.slug}/export"
-    text = planner.get(url, query_string={"format": "csv", "language": "en"}).get_data(
+    text = export_file(planner, url, {"format": "csv", "language": "en"}).get_data(
         as_text=True)
     row = next(csv.DictReader(io.StringIO(text[1:])))
     assert row["Q1: What helps?"] == "La interconexión eléctrica ayuda mucho."
     assert row["Q2: What hurts?"] == "[…] los aranceles estorban."
-    data = json.loads(planner.get(url, query_string={"format": "json", "language": "es"}).data)
+    data = json.loads(export_file(planner, url, {"format": "json", "language": "es"}).data)
     answers = data["rows"][0]["answers"]
     assert [(a["position"], a["question"], a["text"]) for a in answers] == [
         (1, "¿Qué ayuda?", "La interconexión eléctrica ayuda mucho."),
         (2, "¿Qué estorba?", "[…] los aranceles estorban.")]
     assert data["summary"]["questions"][0]["answered"] == 1
-    book = openpyxl.load_workbook(io.BytesIO(planner.get(url, query_string={
+    book = openpyxl.load_workbook(io.BytesIO(export_file(planner, url, {
         "format": "xlsx", "language": "es"}).data), read_only=True)
     sheet = list(book["Comentarios"].iter_rows(values_only=True))
     column = list(sheet[0]).index("P1: ¿Qué ayuda?")
     assert sheet[1][column] == "La interconexión eléctrica ayuda mucho."
     questions = list(book["Preguntas"].iter_rows(values_only=True))
     assert questions[1][1] == "1. ¿Qué ayuda?" and questions[1][2] == 1
-    report = planner.get(url, query_string={"format": "html", "language": "es"}).get_data(
+    report = export_file(planner, url, {"format": "html", "language": "es"}).get_data(
         as_text=True)
     assert "Pregunta 1: ¿Qué ayuda?" in report
     assert "La interconexión eléctrica ayuda mucho." in report

@@ -98,7 +98,14 @@ STAFF_ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("planning.index", "GET"): Route(PLANNER, 200, "Planning summaries"),
     ("planning.summary", "GET"): Route(PLANNER, 200, "Energy and connectivity"),
-    ("planning.export", "GET"): Route(PLANNER, 200, "Tracking number"),
+    # Asking for an export queues it and leads to its page.
+    ("planning.export", "POST"): Route(PLANNER, 303, "/en/planning/exports/", {"format": "csv"}),
+    ("planning.export_list", "GET"): Route(PLANNER, 200, "Exports are written in the background"),
+    # Export 999999 does not exist (nor would another planner's for this one).
+    ("planning.export_job", "GET"): Route(PLANNER, 404, "Page not found"),
+    ("planning.export_status", "GET"): Route(PLANNER, 404, "Page not found"),
+    ("planning.export_download", "GET"): Route(PLANNER, 404, "Page not found"),
+    ("planning.export_retry", "POST"): Route(PLANNER, 404, "Page not found"),
     ("planning.theme_list", "GET"): Route(ADMIN_ONLY, 200, "Theme taxonomy"),
     ("planning.theme_list", "POST"): Route(
         ADMIN_ONLY, 422, "Enter a label.", {"new-code": "", "new-label_en": ""}
@@ -182,8 +189,8 @@ def _url(app: Flask, endpoint: str, submission_id: int, theme_id: int, period_id
         values["attachment_id"] = 1
     if "user_id" in rule.arguments:
         values["user_id"] = 999999
-    if endpoint == "planning.export":
-        values["format"] = "csv"
+    if "job_id" in rule.arguments:
+        values["job_id"] = 999999
     with app.test_request_context():
         return url_for(endpoint, **values)
 

@@ -13,6 +13,7 @@ from portal.db import commit_batch, get_session, new_session, write_session, wri
 from portal.models import AuditAction, AuditEvent, CommentPeriod, Submission
 from portal.services import audit
 from tests.conftest import add_submission, make_user, sign_in
+from tests.export_support import export_file
 
 
 def _count(app: Flask, model: type) -> int:
@@ -46,7 +47,8 @@ def test_export_succeeds_while_another_connection_commits(
 
     event.listen(engine, "before_cursor_execute", interleave)
     try:
-        response = client.get(f"/en/planning/periods/{open_period.slug}/export?format=csv")
+        response = export_file(client, f"/en/planning/periods/{open_period.slug}/export",
+                               {"format": "csv", "language": "en"})
         body = response.get_data(as_text=True)
     finally:
         event.remove(engine, "before_cursor_execute", interleave)

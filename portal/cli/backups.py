@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -42,6 +40,10 @@ def backup_command(output: Path) -> None:
 
 
 def _revision_note(revision: str | None) -> str:
+    # Imported here: Alembic costs every `flask` command half a second to load.
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
     if revision == head:

@@ -18,8 +18,10 @@ group = AppGroup("outbox", help="Messages waiting to be sent: list them, retry, 
 @click.command("worker")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Tasks run at once (threads).")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also run the scheduled tasks (another worker may run them).")
 @with_appcontext
-def worker_command(workers: int) -> None:
+def worker_command(workers: int, periodic: bool) -> None:
     """Run background tasks (sending mail, scheduled notices) until Ctrl-C."""
     from portal.tasks import tasks
 
@@ -29,7 +31,8 @@ def worker_command(workers: int) -> None:
                f"{workers} thread(s)")
     # Whatever waited while no worker ran, at once rather than at the next minute.
     queue.enqueue_drain()
-    consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer = queue.huey.create_consumer(workers=workers, worker_type="thread",
+                                          periodic=periodic)
     consumer.run()
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
-from functools import partial
 from typing import IO
 
 import xlsxwriter
@@ -35,7 +34,11 @@ _FORMULA_CHARS = "=+-@"
 # "\xa0=1", "\n=1" and ";=1+1" run as formulas too. A formula character at the start or after a
 # separator or quote, blanks in between allowed, neutralises the whole cell.
 _BLANKS = r"[\s\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]*"
-_FORMULA = re.compile(r'(?:^|[,;|\t"])' + _BLANKS + "[" + re.escape(_FORMULA_CHARS) + "]")
+# Two patterns rather than one "(?:^|[,;|\t\"])...": a search that starts with a set of
+# characters lets the regex engine skip ahead to them, about three times faster on long texts.
+_FORMULA_AT_START = re.compile(_BLANKS + "[" + re.escape(_FORMULA_CHARS) + "]")
+_FORMULA_AFTER_SEPARATOR = re.compile(
+    r'[,;|\t"]' + _BLANKS + "[" + re.escape(_FORMULA_CHARS) + "]")
 _CHUNK_CHARS = 64 * 1024  # a streamed response sends pieces of about this size
 
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header row included
@@ -47,7 +50,12 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 def neutralize_cell(value: str) -> str:
     """Text that a spreadsheet would read as a formula, with an apostrophe in front; other text
     unchanged. The apostrophe shows in the cell, which is the point: nothing runs."""
-    if value.startswith(("\t", "\r")) or _FORMULA.search(value):
+    if value.startswith(("\t", "\r")):
+        return "'" + value
+    # Most texts hold no formula character at all: str's own search rules them out first.
+    if "=" not in value and "+" not in value and "-" not in value and "@" not in value:
+        return value
+    if _FORMULA_AT_START.match(value) or _FORMULA_AFTER_SEPARATOR.search(value):
         return "'" + value
     return value
 
@@ -94,6 +102,50 @@ def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iter
         yield buffer.getvalue()
 
 
+def csv_field(value: str) -> str:
+    """A text cell as csv.writer writes it with QUOTE_MINIMAL: in quotes when it holds a comma,
+    a quote or a line break, its quotes doubled. Make it safe first (neutralize_cell).
+
+    The csv module copies each character in a loop of its own, which made it most of the time
+    of a large export (40 us a row of 1.7 KB against 8 us); str's own searches do it here.
+    tests/test_export_fast.py checks both give the same text for any cells.
+    """
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
+def csv_line(cells: Sequence[object]) -> str:
+    """One CSV line exactly as csv.writer(lineterminator="\r\n") writes it with
+    QUOTE_MINIMAL, from cells already safe (text, numbers, None)."""
+    if len(cells) == 1 and (cells[0] is None or cells[0] == ""):
+        return '""\r\n'  # a lone empty cell is quoted, or the line would read as no cell
+    return ",".join([csv_field(value) if type(value) is str
+                     else "" if value is None else str(value) for value in cells]) + "\r\n"
+
+
+def stream_csv_lines(headers: Sequence[str], batches: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The same text as stream_csv, from batches of finished lines (csv_line, or cells made
+    with csv_field and joined by the caller, who knows which texts repeat)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow(
+        [neutralize_cell(str(h)) for h in headers])
+    yield BOM + buffer.getvalue()
+    parts: list[str] = []
+    size = 0
+    for lines in batches:
+        parts += lines
+        size += sum(map(len, lines))
+        if size >= _CHUNK_CHARS:
+            yield "".join(parts)
+            parts.clear()
+            size = 0
+    if parts:
+        yield "".join(parts)
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
@@ -106,7 +158,9 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot export {type(value).__name__} as JSON")
 
 
-_dumps = partial(json.dumps, ensure_ascii=False, allow_nan=False, default=_json_default)
+# What json.dumps(value, ensure_ascii=False, allow_nan=False, default=_json_default) does, with
+# one encoder made once instead of one per call.
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_json_default).encode
 
 
 def stream_json(

@@ -20,6 +20,7 @@ from portal.models.consultation import (
     Question,
 )
 from portal.models.documents import DocumentKind, PeriodDocument
+from portal.models.exports import ExportJob, ExportState
 from portal.models.labels import LabeledEnum
 from portal.models.outbox import Follower, MessageKind, NoticeKind, OutboxMessage, OutboxState
 from portal.models.outcome import OutcomeRevision
@@ -40,6 +41,8 @@ from portal.models.term_stats import SubmissionTerms, TermCount, TermForm
 from portal.models.themes import SubmissionTheme, Theme
 
 __all__ = [
+    "ExportJob",
+    "ExportState",
     "Follower",
     "MessageKind",
     "NoticeKind",

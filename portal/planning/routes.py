@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -15,10 +14,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from portal.auth.decorators import current_actor, role_required
-from portal.db import get_session, writes
+from portal.db import get_session
 from portal.exports import report
 from portal.i18n import current_lang
 from portal.models import Counting, Role, Theme
@@ -55,29 +53,6 @@ def summary(kind: str, slug: str) -> str:
         summary=result,
         charts=report.charts(result, current_lang()), formats=exports.FORMATS,
     )
-
-
-@bp.get("/<any(periods, pillars):kind>/<slug>/export")
-@role_required(*PLANNERS)
-@writes
-def export(kind: str, slug: str) -> ResponseReturnValue:
-    scope = _scope_or_404(kind, slug)
-    options = exports.ExportOptions(
-        fmt=request.args.get("format", ""),
-        lang=request.args.get("language", current_lang()),
-        all_statuses=request.args.get("statuses") == "all",
-        include_email=request.args.get("contacts") == "1",
-        counting=request.args.get("count", Counting.SIGNATURES),
-        rejected_originals=current_user.has_role(Role.ADMIN),
-    )
-    try:
-        job = exports.start(get_session(), current_actor(), scope, options,
-                            may_include_email=current_user.has_role(Role.ADMIN))
-    except exports.ExportError as exc:
-        if exc.code == "contacts":
-            abort(403)
-        return render_template("errors/error.html", code=400, **EXPORT_ERRORS[exc.code]), 400
-    return Response(job.chunks(), mimetype=job.mimetype, headers=job.headers)
 
 
 EXPORT_ERRORS = {
@@ -141,5 +116,6 @@ def theme_update(theme_id: int) -> ResponseReturnValue:
     return redirect(url_for(".theme_list"), code=303)
 
 
-# The outcome editor lives in the same blueprint, in a module of its own.
+# The outcome editor and the exports live in the same blueprint, in modules of their own.
+from portal.planning import export_jobs as _export_jobs  # noqa: E402,F401
 from portal.planning import outcomes as _outcomes  # noqa: E402,F401

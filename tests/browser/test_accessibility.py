@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     staff_paths,
 )
 from tests.conftest import PASSWORD
+from tests.export_support import run_queued_exports
 
 pytestmark = pytest.mark.browser
 
@@ -165,11 +166,17 @@ def test_staff_and_reading_room_pages_have_no_axe_violations(
     submit(page.locator("form[action*='/themes/'] button[type=submit]").first, 422)
     check("themes, empty label")
 
-    # The printable report, as downloaded.
+    # The printable report: asked for, followed while it waits, written, downloaded.
     page.goto(f"/{lang}/planning/periods/{PERIOD}")
     page.locator("#format").select_option("html")
+    submit(page.locator("form[action$='/export'] button[type=submit]"), 200)
+    check("export, waiting")
+    run_queued_exports(app)
+    page.reload()
+    expect(page.locator("a[href$='/download']")).to_be_visible()
+    check("export, ready")
     with page.expect_download() as download:
-        page.locator("form[action$='/export'] button[type=submit]").click()
+        page.locator("a[href$='/download']").click()
     page.set_content(Path(download.value.path()).read_text(encoding="utf-8"))
     check("printable report")
 

@@ -12,6 +12,7 @@ import json
 import re
 import time
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -21,6 +22,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import TRACKING_PATTERN, Contexts, sign_in_browser
 from tests.conftest import make_user
+from tests.export_support import run_queued_exports
 
 pytestmark = pytest.mark.browser
 
@@ -122,20 +124,33 @@ def test_a_period_from_scheduling_to_what_we_heard(
         "heading", name="Question 1: What should connect first?"))
     expect(question).to_contain_text("1 published comments answered it")
     expect(question.locator("blockquote")).to_contain_text("interconexión de las redes")
-    export = f"/en/planning/periods/{SLUG}/export"
-    rows = list(csv.DictReader(io.StringIO(planner.request.get(
-        f"{export}?format=csv&language=en").text()[1:])))
+
+    def exported(fmt: str, language: str) -> Any:
+        """Asked for on the summary page, written by the worker, downloaded from its page."""
+        planner.goto(f"/en/planning/periods/{SLUG}")
+        planner.locator("#format").select_option(fmt)
+        planner.locator("#language").select_option(language)
+        planner.get_by_role("button", name="Start the export").click()
+        expect(planner.get_by_role("status")).to_contain_text("Waiting for the worker")
+        run_queued_exports(app)
+        planner.reload()
+        link = planner.locator("a[href$='/download']")
+        expect(link).to_be_visible()
+        href = link.get_attribute("href")
+        assert href is not None
+        return planner.request.get(href)
+
+    rows = list(csv.DictReader(io.StringIO(exported("csv", "en").text()[1:])))
     assert rows[0]["Q1: What should connect first?"] == ANSWER
     assert rows[0]["Q2: Who should pay for it?"] == ""
     assert rows[0]["Comment text"] == GENERAL
-    data = json.loads(planner.request.get(f"{export}?format=json&language=es").text())
+    data = json.loads(exported("json", "es").text())
     assert [(a["position"], a["question"], a["text"]) for a in data["rows"][0]["answers"]] == [
         (1, "¿Qué debe conectarse primero?", ANSWER)]
-    book = openpyxl.load_workbook(io.BytesIO(planner.request.get(
-        f"{export}?format=xlsx&language=es").body()), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(exported("xlsx", "es").body()), read_only=True)
     sheet = list(book["Comentarios"].iter_rows(values_only=True))
     assert sheet[1][list(sheet[0]).index("P1: ¿Qué debe conectarse primero?")] == ANSWER
-    report = planner.request.get(f"{export}?format=html&language=en").text()
+    report = exported("html", "en").text()
     assert "Question 1: What should connect first?" in report and "interconexión" in report
 
     # The admin extends the deadline, then closes the period early.
