@@ -58,7 +58,9 @@ class Sized:
 
 def _open(built: data.Built) -> Sized:
     app = create_app({"TESTING": True, "DATABASE_URL": built.url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                      # The server's own work: public pages are measured rendered, not kept.
+                      "PAGE_CACHE_URL": "none"})
     clients: dict[str | None, FlaskClient] = {None: app.test_client()}
     for role in ("moderator", "planner"):
         client = app.test_client()

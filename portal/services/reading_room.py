@@ -65,11 +65,22 @@ def _total(session: Session, period: CommentPeriod, filters: ReadingFilters, que
                                             SubmissionCount.status == Status.PUBLISHED)
         ) or 0, False
     if phrases:
-        found = len(search.matching_ids(session, query, phrases, COUNT_CAP + 1))
+        found = len(search.matching_ids(session, query, phrases, COUNT_CAP + 1,
+                                        within=_span(session, period)))
         return min(found, COUNT_CAP), found > COUNT_CAP
     return session.scalar(
         select(func.count()).select_from(query.with_only_columns(Submission.id).subquery())
     ) or 0, False
+
+
+def _span(session: Session, period: CommentPeriod) -> tuple[int, int]:
+    """The lowest and highest id of the period's published comments (two index lookups): a
+    search need not look at other periods' comments beyond them."""
+    ids = select(Submission.id).where(Submission.period_id == period.id,
+                                      Submission.status == Status.PUBLISHED)
+    lowest = session.scalar(ids.order_by(Submission.id).limit(1))
+    highest = session.scalar(ids.order_by(Submission.id.desc()).limit(1))
+    return (lowest or 0, highest or 0)
 
 
 def themes_of(session: Session, ids: list[int]) -> dict[int, list[Theme]]:
@@ -102,20 +113,22 @@ def published(
     phrases = search.parse(filters.query)
     query = _filtered(period, filters)
     paged = query.options(selectinload(Submission.answers))
+    within = _span(session, period) if phrases else None
 
     def beyond(bound: int, descending: bool) -> bool:
         return bool(search.matching_ids(session, query, phrases, 1, descending=descending,
-                                        bound=bound))
+                                        bound=bound, within=within))
 
     if after is not None and before is None:
         rows = search.matching_page(session, paged, phrases, page_size + 1, descending=False,
-                                    bound=after)
+                                    bound=after, within=within)
         newer_beyond = len(rows) > page_size
         items = list(reversed(rows[:page_size]))
         next_before = items[-1].id if items and beyond(items[-1].id, True) else None
         prev_after = items[0].id if newer_beyond else None
     else:
-        rows = search.matching_page(session, paged, phrases, page_size + 1, bound=before)
+        rows = search.matching_page(session, paged, phrases, page_size + 1, bound=before,
+                                    within=within)
         items = rows[:page_size]
         next_before = items[-1].id if len(rows) > page_size else None
         newer = before is not None and bool(items) and beyond(items[0].id, False)

@@ -187,11 +187,13 @@ _TS_MATCH = ("(document @@ to_tsquery('english', :q) OR document @@ to_tsquery('
 
 
 def matching_ids(session: Session, query: Select[Any], phrases: list[list[str]], limit: int,
-                 descending: bool = True, bound: int | None = None) -> list[int]:
+                 descending: bool = True, bound: int | None = None,
+                 within: tuple[int, int] | None = None) -> list[int]:
     """The ids of up to `limit` comments of `query` (a select of Submission with its filters)
     whose public text matches every phrase, by id (newest first unless not descending), below
     (or above) `bound`. Reads about as many matches as asked for, however many there are: never
-    the full list of matches before the limit."""
+    the full list of matches before the limit. `within` (lowest and highest id the query can
+    match, e.g. a period's) keeps the SQLite index from walking other periods' newer matches."""
     order = Submission.id.desc() if descending else Submission.id.asc()
     if bound is not None:
         query = query.where(Submission.id < bound if descending else Submission.id > bound)
@@ -203,7 +205,7 @@ def matching_ids(session: Session, query: Select[Any], phrases: list[list[str]],
         if ids is None:  # a common word: it fills a page within the newest comments
             ids = _check_newest(session, query, phrases, limit, descending)
     else:
-        ids = _fts5_windows(session, query, phrases, limit, descending, bound)
+        ids = _fts5_windows(session, query, phrases, limit, descending, bound, within)
     if not ids:
         return []
     return list(session.scalars(query.with_only_columns(Submission.id)
@@ -212,14 +214,15 @@ def matching_ids(session: Session, query: Select[Any], phrases: list[list[str]],
 
 def matching_page(session: Session, query: Select[Any],
                   phrases: list[list[str]], limit: int, descending: bool = True,
-                  bound: int | None = None) -> list[Submission]:
+                  bound: int | None = None,
+                  within: tuple[int, int] | None = None) -> list[Submission]:
     """The comments of `matching_ids`, loaded with the options of `query`."""
     order = Submission.id.desc() if descending else Submission.id.asc()
     if not phrases:
         if bound is not None:
             query = query.where(Submission.id < bound if descending else Submission.id > bound)
         return list(session.scalars(query.order_by(order).limit(limit)))
-    ids = matching_ids(session, query, phrases, limit, descending, bound)
+    ids = matching_ids(session, query, phrases, limit, descending, bound, within)
     if not ids:
         return []
     return list(session.scalars(query.where(Submission.id.in_(ids)).order_by(order)))
@@ -227,18 +230,21 @@ def matching_page(session: Session, query: Select[Any],
 
 def _fts5_windows(session: Session, query: Select[Any],
                   phrases: list[list[str]], limit: int, descending: bool,
-                  bound: int | None) -> list[int]:
+                  bound: int | None, within: tuple[int, int] | None = None) -> list[int]:
     """SQLite: FTS5 hands out matching rowids in order (its index is sorted by rowid), a window
     at a time; the comments of each window are checked against the filters."""
     direction, compare = ("DESC", "<") if descending else ("ASC", ">")
+    lowest, highest = within or (None, None)
+    span = "AND rowid BETWEEN :lowest AND :highest " if within else ""
     found: list[int] = []
     size = WINDOW
     while len(found) < limit:
         after = f"AND rowid {compare} :bound " if bound is not None else ""
         window = list(session.scalars(text(
-            f"SELECT rowid FROM submission_fts WHERE submission_fts MATCH :q {after}"  # noqa: S608 - fixed text
+            f"SELECT rowid FROM submission_fts WHERE submission_fts MATCH :q {after}{span}"  # noqa: S608 - fixed text
             f"ORDER BY rowid {direction} LIMIT :n"
-        ), {"q": _fts5_query(phrases), "bound": bound, "n": size}))
+        ), {"q": _fts5_query(phrases), "bound": bound, "n": size, "lowest": lowest,
+            "highest": highest}))
         if not window:
             break
         found += session.scalars(
