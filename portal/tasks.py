@@ -89,6 +89,13 @@ class Tasks:
         self.read_files_periodically = huey.periodic_task(
             crontab(minute="*/5"), name="attachments.read.periodic")(in_app(_read_files))
 
+        # New comments: enriched (language, HTML, themes) and then grouped into campaigns as
+        # soon as they are stored, and every minute whatever a lost enqueue or a failed batch
+        # left waiting.
+        self.enrich = huey.task(name="enrichment.run")(in_app(_enrich))
+        self.enrich_periodically = huey.periodic_task(
+            crontab(minute="*"), name="enrichment.run.periodic")(in_app(_enrich))
+
         # Campaigns of new comments: checked as soon as a comment is stored, and every minute
         # whatever a lost enqueue or a failed check left unchecked.
         self.check_campaigns = huey.task(name="campaigns.check")(in_app(_check_campaigns))
@@ -107,6 +114,14 @@ class Tasks:
             self.read_files()
         except Exception:
             log.exception("could not enqueue reading files; the periodic task will read them")
+
+    def enqueue_enrichment(self) -> None:
+        """Ask a worker to enrich new comments; a failure to enqueue is logged, not raised (the
+        periodic task will enrich them)."""
+        try:
+            self.enrich()
+        except Exception:
+            log.exception("could not enqueue enrichment; the periodic task will enrich")
 
     def enqueue_campaign_check(self) -> None:
         """Ask a worker to find the campaigns of new comments; a failure to enqueue is logged,
@@ -135,11 +150,13 @@ def init_app(app: Flask) -> None:
     queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
     app.extensions["portal_tasks"] = queue
 
-    from portal.services import attachments, campaigns, outbox
+    from portal.services import attachments, campaigns, enrichment, outbox
 
     def after_commit(session: Session) -> None:
         if outbox.take_written_flag(session):
             queue.enqueue_drain()
+        if session.info.pop(enrichment.UNENRICHED, False):
+            queue.enqueue_enrichment()
         if session.info.pop(attachments.NEW_FILES, False):
             queue.enqueue_reading()
         if session.info.pop(campaigns.UNCHECKED, False):
@@ -149,6 +166,7 @@ def init_app(app: Flask) -> None:
         outbox.take_written_flag(session)
         session.info.pop(attachments.NEW_FILES, None)
         session.info.pop(campaigns.UNCHECKED, None)
+        session.info.pop(enrichment.UNENRICHED, None)
 
     maker = app.extensions["portal_sessionmaker"]
     event.listen(maker, "after_commit", after_commit)
@@ -163,6 +181,16 @@ def _read_files() -> int:
     config = current_app.config
     limits = Limits(timeout=config["EXTRACT_TIMEOUT"], memory_mb=config["EXTRACT_MEMORY_MB"])
     return sum(attachments.read_due(current_store(), limits).values())
+
+
+def _enrich() -> int:
+    from portal.services import campaigns, enrichment
+
+    try:
+        return enrichment.enrich_due().enriched
+    finally:
+        # Then their campaigns, which take the language of their first letter.
+        campaigns.check_due()
 
 
 def _check_campaigns() -> int:

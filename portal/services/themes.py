@@ -158,7 +158,11 @@ def confirm(
 def confirm_suggestions_if_unreviewed(
     session: Session, submission: Submission, actor: audit.Actor
 ) -> None:
-    """For bulk decisions: a comment nobody reviewed the themes of takes its suggestions."""
+    """For bulk decisions: a comment nobody reviewed the themes of takes its suggestions (made
+    now if the worker has not made them yet)."""
+    from portal.services import enrichment
+
+    enrichment.ensure(session, submission)
     rows = of_submission(session, submission.id)
     if any(r.confirmed for r in rows):
         return
