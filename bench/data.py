@@ -276,8 +276,9 @@ def _load_sqlite(engine: Any, made: Iterator[Any]) -> None:
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     # UTCDateTime on SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" (what SQLAlchemy writes).
     received, decided = row[16], row[22]
-    return (*row[:16], received.strftime("%Y-%m-%d %H:%M:%S.%f"), *row[17:22],
-            decided.strftime("%Y-%m-%d %H:%M:%S.%f") if decided else None, row[23])
+    stamp = received.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return (*row[:16], stamp, *row[17:22],
+            decided.strftime("%Y-%m-%d %H:%M:%S.%f") if decided else None, row[23], stamp)
 
 
 def _load_postgresql(engine: Any, made: Iterator[Any]) -> None:

@@ -37,6 +37,9 @@ FOLLOW_UP_KEY = "outbox.follow-up"
 # A drain looks this far ahead for rows that become due (retries, expired leases); later ones
 # are left to the periodic drain.
 FOLLOW_UP_HORIZON = timedelta(minutes=10)
+# Set while an enrichment task waits in the queue: during a rush, one task serves every comment
+# stored before it starts, instead of one task per comment.
+ENRICH_KEY = "enrichment.queued"
 
 R = TypeVar("R")
 
@@ -116,10 +119,11 @@ class Tasks:
             log.exception("could not enqueue reading files; the periodic task will read them")
 
     def enqueue_enrichment(self) -> None:
-        """Ask a worker to enrich new comments; a failure to enqueue is logged, not raised (the
-        periodic task will enrich them)."""
+        """Ask a worker to enrich new comments, unless a task that has not started yet will;
+        a failure to enqueue is logged, not raised (the periodic task will enrich them)."""
         try:
-            self.enrich()
+            if self.huey.put_if_empty(ENRICH_KEY, "1"):
+                self.enrich()
         except Exception:
             log.exception("could not enqueue enrichment; the periodic task will enrich")
 
@@ -186,6 +190,9 @@ def _read_files() -> int:
 def _enrich() -> int:
     from portal.services import campaigns, enrichment
 
+    # Taken before the work starts: a comment stored from now on asks for a task of its own.
+    # (The periodic run takes it too, in case the task that set it was lost.)
+    tasks().huey.get(ENRICH_KEY)
     try:
         return enrichment.enrich_due().enriched
     finally:

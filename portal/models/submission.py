@@ -83,7 +83,7 @@ class LanguageSource(LabeledEnum):
     DETECTED = "detected:lingua", _l("detected automatically")
     UNDETERMINED = "undetermined", _l("could not be determined")
     # Received, not declared, and not yet looked at by the worker (portal/services/enrichment).
-    PENDING = "pending", _l("not yet detected")
+    PENDING = "pending", _l("Not yet detected")
 
 
 class Submission(Base):
