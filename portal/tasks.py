@@ -37,9 +37,11 @@ FOLLOW_UP_KEY = "outbox.follow-up"
 # A drain looks this far ahead for rows that become due (retries, expired leases); later ones
 # are left to the periodic drain.
 FOLLOW_UP_HORIZON = timedelta(minutes=10)
-# Set while an enrichment task waits in the queue: during a rush, one task serves every comment
-# stored before it starts, instead of one task per comment.
+# Set while an enrichment task or an outbox drain waits in the queue: during a rush one task
+# serves every comment stored before it starts, instead of one task (and one write to the
+# queue's store) per comment. The task takes its key when it starts.
 ENRICH_KEY = "enrichment.queued"
+DRAIN_KEY = "outbox.queued"
 
 R = TypeVar("R")
 
@@ -121,11 +123,17 @@ class Tasks:
     def enqueue_enrichment(self) -> None:
         """Ask a worker to enrich new comments, unless a task that has not started yet will;
         a failure to enqueue is logged, not raised (the periodic task will enrich them)."""
+        self._enqueue_once(ENRICH_KEY, self.enrich, "enrichment")
+
+    def _enqueue_once(self, key: str, task: Callable[[], Any], what: str) -> None:
         try:
-            if self.huey.put_if_empty(ENRICH_KEY, "1"):
-                self.enrich()
+            # A read first: during a rush the key is nearly always there, and a read takes no
+            # lock on the queue's store.
+            if self.huey.storage.has_data_for_key(key) or not self.huey.put_if_empty(key, "1"):
+                return
+            task()
         except Exception:
-            log.exception("could not enqueue enrichment; the periodic task will enrich")
+            log.exception("could not enqueue %s; the periodic task will do it", what)
 
     def enqueue_campaign_check(self) -> None:
         """Ask a worker to find the campaigns of new comments; a failure to enqueue is logged,
@@ -136,12 +144,9 @@ class Tasks:
             log.exception("could not enqueue the campaign check; the periodic task will check")
 
     def enqueue_drain(self) -> None:
-        """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
-        periodic drain will find the rows)."""
-        try:
-            self.drain_outbox()
-        except Exception:
-            log.exception("could not enqueue the outbox drain; the periodic drain will send")
+        """Ask a worker to send what is due, unless a drain that has not started yet will; a
+        failure to enqueue is logged, not raised (the periodic drain will find the rows)."""
+        self._enqueue_once(DRAIN_KEY, self.drain_outbox, "the outbox drain")
 
 
 def tasks() -> Tasks:
@@ -209,6 +214,7 @@ def _check_campaigns() -> int:
 def _drain_outbox() -> int:
     from portal.mail import delivery
 
+    tasks().huey.get(DRAIN_KEY)  # a row stored from now on asks for a drain of its own
     result = delivery.deliver_due()
     _schedule_follow_up(result.next_due_in)
     return result.sent

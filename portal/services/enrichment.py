@@ -3,9 +3,11 @@
 The request that stores a comment does only what its receipt needs (portal/services/submissions):
 during a deadline rush every millisecond there is a comment refused. Everything else is added
 here, once the comment is committed: the written language when the writer did not declare it
-(lingua), the sanitized HTML of the comment and its answers (bleach), the suggested themes, and
-the "repeated text" flag (a query, and one that sees every committed comment). Until then pages
-show the text escaped (`Submission.body_html`) and the language as "not yet detected".
+(lingua), the sanitized HTML of the comment and its answers (bleach), the suggested themes, the
+"repeated text" flag (a query, and one that sees every committed comment), and its place in the
+count of comments received per day (term_stats.DAYS: one row that every comment of the day would
+otherwise update, one request after the other, during a rush). Until then pages show the text
+escaped (`Submission.body_html`) and the language as "not yet detected".
 
 The request flags its session (`comment_stored`); once it commits, the task `enrichment.run`
 runs `enrich_due`, which enriches every comment still waiting in batches, then finds their
@@ -112,6 +114,7 @@ def apply(session: Session, submission: Submission, prepared: Prepared,
                         .execution_options(synchronize_session=False))
         set_committed_value(answer, "stored_text_html", html)
     themes.suggest(session, submission, submission.period.pillar_id)
+    term_stats.count_received(session, submission.period_id, submission.received_at)
     if submission.status is not Status.PENDING:
         # Decided before (only by code that bypassed `ensure`): count it with its language.
         term_stats.mark(session, [submission.id])
