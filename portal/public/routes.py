@@ -22,7 +22,7 @@ from werkzeug import Response
 from werkzeug.exceptions import TooManyRequests
 
 from portal import throttle
-from portal.db import get_session
+from portal.db import get_session, reads_first, write_now
 from portal.downloads import send_attachment
 from portal.errors import render_error
 from portal.extensions import csrf, limiter
@@ -156,6 +156,7 @@ def _render_form(
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
+@reads_first
 def comment(slug: str) -> ResponseReturnValue:
     found = _period_or_404(slug)
     config = current_app.config
@@ -172,6 +173,7 @@ def comment(slug: str) -> ResponseReturnValue:
         if wait:
             raise TooManyRequests(retry_after=wait)
     session = get_session()
+    write_now(session)  # checked: from here on only the insert and the commit
     try:
         submission = submissions.submit(
             session,

@@ -85,7 +85,9 @@ def _check_rows(session: Session, period_id: int, rows: Sequence[Submission]) ->
 # -- on the worker ---------------------------------------------------------------------------
 
 UNCHECKED = "portal_unchecked_comments"  # session.info: this transaction stored comments
-CHECK_BATCH = 200
+# Small enough that a batch holds SQLite's write lock briefly: during a rush the requests that
+# store comments wait for it.
+CHECK_BATCH = 50
 
 
 def comment_stored(session: Session) -> None:

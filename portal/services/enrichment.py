@@ -34,14 +34,16 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import sanitize
-from portal.models import Answer, Flag, Language, LanguageSource, Status, Submission
+from portal.models import Answer, Flag, Language, LanguageSource, Status, Submission, Theme
 from portal.models.types import utcnow
 from portal.services import language, term_stats, themes
+from portal.text.keywords import ThemeSuggestion
 
 log = logging.getLogger(__name__)
 
 UNENRICHED = "portal_unenriched_comments"  # session.info: this transaction stored comments
-BATCH = 100
+# Small enough that a batch holds SQLite's write lock briefly (the text work is done before).
+BATCH = 50
 
 
 def comment_stored(session: Session) -> None:
@@ -59,14 +61,17 @@ class Prepared:
     source: LanguageSource
     body_html: str
     answers_html: dict[int, str]  # answer id -> HTML
+    themes: list[ThemeSuggestion] | None = None  # None: matched when applied
 
 
-def prepare(submission: Submission) -> Prepared:
+def prepare(submission: Submission, pillar_themes: Sequence[Theme] | None = None) -> Prepared:
     lang, source = submission.language, submission.language_source
     if source == LanguageSource.PENDING:
         lang, source = language.resolve(None, submission.full_text)
     return Prepared(lang, source, sanitize.render_text(submission.body),
-                    {a.id: sanitize.render_text(a.text) for a in submission.answers})
+                    {a.id: sanitize.render_text(a.text) for a in submission.answers},
+                    None if pillar_themes is None else themes.matches(submission, lang,
+                                                                      pillar_themes))
 
 
 def ensure(session: Session, submission: Submission) -> None:
@@ -113,7 +118,7 @@ def apply(session: Session, submission: Submission, prepared: Prepared,
                         .values({Answer.stored_text_html: html})
                         .execution_options(synchronize_session=False))
         set_committed_value(answer, "stored_text_html", html)
-    themes.suggest(session, submission, submission.period.pillar_id)
+    themes.suggest(session, submission, submission.period.pillar_id, prepared.themes)
     term_stats.count_received(session, submission.period_id, submission.received_at)
     if submission.status is not Status.PENDING:
         # Decided before (only by code that bypassed `ensure`): count it with its language.
@@ -151,7 +156,9 @@ def enrich_due(batch: int = BATCH) -> EnrichResult:
         reader = new_session()
         try:
             rows = _waiting(reader, after, batch)
-            prepared = {s.id: prepare(s) for s in rows}
+            pillars = {s.period_id: s.period.pillar_id for s in rows}
+            taxonomy = {p: themes.for_pillar(reader, p) for p in set(pillars.values())}
+            prepared = {s.id: prepare(s, taxonomy[pillars[s.period_id]]) for s in rows}
         finally:
             reader.close()
         if not rows:
