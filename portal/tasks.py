@@ -42,6 +42,7 @@ FOLLOW_UP_HORIZON = timedelta(minutes=10)
 # queue's store) per comment. The task takes its key when it starts.
 ENRICH_KEY = "enrichment.queued"
 DRAIN_KEY = "outbox.queued"
+CHECK_KEY = "campaigns.queued"
 
 R = TypeVar("R")
 
@@ -136,12 +137,10 @@ class Tasks:
             log.exception("could not enqueue %s; the periodic task will do it", what)
 
     def enqueue_campaign_check(self) -> None:
-        """Ask a worker to find the campaigns of new comments; a failure to enqueue is logged,
-        not raised (the periodic task will check them)."""
-        try:
-            self.check_campaigns()
-        except Exception:
-            log.exception("could not enqueue the campaign check; the periodic task will check")
+        """Ask a worker to find the campaigns of new comments, unless a check that has not
+        started yet will; a failure to enqueue is logged, not raised (the periodic task will
+        check them)."""
+        self._enqueue_once(CHECK_KEY, self.check_campaigns, "the campaign check")
 
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due, unless a drain that has not started yet will; a
@@ -193,21 +192,25 @@ def _read_files() -> int:
 
 
 def _enrich() -> int:
-    from portal.services import campaigns, enrichment
+    from portal.services import enrichment
 
     # Taken before the work starts: a comment stored from now on asks for a task of its own.
     # (The periodic run takes it too, in case the task that set it was lost.)
-    tasks().huey.get(ENRICH_KEY)
+    queue = tasks()
+    queue.huey.get(ENRICH_KEY)
     try:
         return enrichment.enrich_due().enriched
     finally:
-        # Then their campaigns, which take the language of their first letter.
-        campaigns.check_due()
+        # Then their campaigns (a campaign takes the language of its first letter), as a task
+        # of its own: checks wait for one another (one lock), and enrichment must not wait
+        # behind them during a rush.
+        queue.enqueue_campaign_check()
 
 
 def _check_campaigns() -> int:
     from portal.services import campaigns
 
+    tasks().huey.get(CHECK_KEY)  # a comment enriched from now on asks for a check of its own
     return campaigns.check_due().checked
 
 
