@@ -188,10 +188,3 @@ def _enrich_one(submission_id: int, result: EnrichResult) -> None:
     except Exception:  # noqa: BLE001 - left waiting: the next run tries again
         result.failed += 1
         log.exception("enrichment of submission %s failed; it stays waiting", submission_id)
-
-
-def waiting_count(session: Session) -> int:
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.count()).select_from(Submission)
-                              .where(Submission.enriched_at.is_(None))) or 0)
