@@ -40,7 +40,7 @@ COLUMNS = (
     "tracking_number", "period_id", "submitter_type", "organization", "name", "email",
     "country", "region", "subject", "body", "body_html", "language", "language_source",
     "consent_publish", "ui_language", "received_at", "digest", "status", "version", "flags",
-    "text_fingerprint",
+    "text_fingerprint", "enriched_at",
 )
 TYPES = ["business", "association", "ngo", "academic", "labor", "government", "individual"]
 COUNTRIES = ["US", "MX", "CA", "OTHER"]
@@ -54,7 +54,7 @@ def _rows(period_id: int, letters: Iterator[tuple[str, str]], start: int,
             f"HLED-C{i:011d}"[:19], period_id, rng.choice(TYPES), "Org", "Bench",
             "b@example.org", rng.choice(COUNTRIES), "", f"Subject {i}", body, "", lang,
             "declared", True, lang, (base + timedelta(milliseconds=i)).isoformat(), "0" * 64,
-            "pending", 1, "", "",
+            "pending", 1, "", "", (base + timedelta(milliseconds=i)).isoformat(),
         )
 
 
@@ -134,7 +134,8 @@ def probe(url: str, period_id: int, generator: LetterGenerator,
                 row = dict(zip(COLUMNS, next(_rows(period_id, iter([(lang, body)]),
                                                     10**9 + n, rng)), strict=True))
                 row["tracking_number"] = f"HLED-P{n:011d}"[:19]
-                row["received_at"] = utcnow()
+                row["received_at"] = row["enriched_at"] = utcnow()
+                row["stored_body_html"] = row.pop("body_html")
                 submission = Submission(**row)
                 session.add(submission)
                 fresh.append(submission)

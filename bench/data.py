@@ -5,13 +5,13 @@
 The comments are the ones `seed --demo` makes (portal/seed/corpus.py: English and Spanish, 100 to
 400 words, across pillars, themes, submitter types, countries and a few form-letter campaigns),
 but written with the driver, not the ORM: executemany in one transaction on SQLite, COPY on
-PostgreSQL. Every column is filled as the services would: body_html as sanitize.render_text makes
-it, the digest of the canonical record, the fingerprint and the "repeated" flag of exact copies,
-suggested themes, and for published comments (40%) 1-2 confirmed themes and their row in the
-full-text index, in each engine's shape (portal/services/search.py), and the term statistics of
-the planners' summaries (portal/services/term_stats.py, counted once after the load). The
-status counts come from the migration's triggers (statement-level on PostgreSQL, so COPY fires
-them once).
+PostgreSQL. Every column is filled as the services and the worker would (every comment enriched):
+body_html as sanitize.render_text makes it, the digest of the canonical record, the fingerprint
+and the "repeated" flag of exact copies, suggested themes, and for published comments (40%) 1-2
+confirmed themes and their row in the full-text index, in each engine's shape
+(portal/services/search.py), and the term statistics of the planners' summaries
+(portal/services/term_stats.py, counted once after the load). The status counts come from the
+migration's triggers (statement-level on PostgreSQL, so COPY fires them once).
 
 The main period (pillar 1's) gets `rows` comments; the two others a twentieth each. One published
 comment in RARE_EVERY carries a rare word (RARE_WORD), for the rare-word search.
@@ -59,7 +59,7 @@ SUBMISSION_COLUMNS = (
     "id", "tracking_number", "period_id", "submitter_type", "organization", "name", "email",
     "country", "region", "subject", "body", "body_html", "language", "language_source",
     "consent_publish", "ui_language", "received_at", "digest", "status", "version", "flags",
-    "text_fingerprint", "decided_at", "reject_reason",
+    "text_fingerprint", "decided_at", "reject_reason", "enriched_at",
 )  # fmt: skip
 THEME_COLUMNS = ("submission_id", "theme_id", "score", "matched", "suggested", "confirmed")
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -177,7 +177,7 @@ def generate(periods: list[_Period], theme_ids: dict[str, int], seed_value: int,
                 consent, comment.language, received, digest(period.docket, comment, consent,
                                                             received),
                 status, 1, flags, fingerprint, decided,
-                "off_topic" if status == "rejected" else None,
+                "off_topic" if status == "rejected" else None, received,
             )
             confirmed = status == "published"
             themes = [(i, theme_ids[code], 1.0, "", True, confirmed) for code in comment.themes]
@@ -276,8 +276,9 @@ def _load_sqlite(engine: Any, made: Iterator[Any]) -> None:
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     # UTCDateTime on SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" (what SQLAlchemy writes).
     received, decided = row[16], row[22]
-    return (*row[:16], received.strftime("%Y-%m-%d %H:%M:%S.%f"), *row[17:22],
-            decided.strftime("%Y-%m-%d %H:%M:%S.%f") if decided else None, row[23])
+    stamp = received.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return (*row[:16], stamp, *row[17:22],
+            decided.strftime("%Y-%m-%d %H:%M:%S.%f") if decided else None, row[23], stamp)
 
 
 def _load_postgresql(engine: Any, made: Iterator[Any]) -> None:

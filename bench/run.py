@@ -7,9 +7,10 @@ Databases are built once per engine and size (bench/data.py) and shared by the m
 public pages and submission under gunicorn against a bare Flask app (bench/pages.py), staff and
 reading-room pages at N against the baseline size (bench/scaling.py), exports against the
 database's own dump and the web download (bench/exports.py), and the export writers alone
-(bench/export_writers.py). The table is printed and, unless --no-write, added to RESULTS.md with
-the date and the machine. PostgreSQL scratch databases are named after --pg's database
-(NAME_small, NAME_large) and dropped at the end.
+(bench/export_writers.py), and a deadline burst: 50 clients sending comments for a minute
+against gunicorn with a worker running (bench/burst.py). The table is printed and, unless
+--no-write, added to RESULTS.md with the date and the machine. PostgreSQL scratch databases are
+named after --pg's database (NAME_small, NAME_large) and dropped at the end.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import argparse
 import os
 import time
 
-from bench import common, data, export_writers, exports, pages, scaling
+from bench import burst, common, data, export_writers, exports, pages, scaling
 from bench.common import Result
 
-GROUPS = ("pages", "queue", "search", "summary", "exports", "writers")
+GROUPS = ("pages", "queue", "search", "summary", "exports", "writers", "burst")
 
 
 def main() -> None:
@@ -34,13 +35,15 @@ def main() -> None:
                         help="PostgreSQL URL; its database name prefixes the scratch ones")
     parser.add_argument("--only", nargs="*", choices=GROUPS, default=list(GROUPS))
     parser.add_argument("--seconds", type=float, default=15, help="length of each load test")
+    parser.add_argument("--burst-seconds", type=float, help="length of the burst (60; 15 quick)")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
     repeat = dict(scaling.REPEAT)
-    comments = 400
+    comments, rush = 400, 60.0
     if args.quick:
-        args.rows, args.baseline, args.seconds, comments = 20_000, 2_000, 5, 160
+        args.rows, args.baseline, args.seconds, comments, rush = 20_000, 2_000, 5, 160, 15.0
         repeat = {"queue": 7, "search": 7, "summary": 1}
+    rush = args.burst_seconds or rush
     engines = ["sqlite", *(["postgresql"] if args.pg else [])]
     machine = common.describe_machine(args.pg)
     print(f"Machine: {machine}")
@@ -51,13 +54,14 @@ def main() -> None:
     try:
         for engine in engines:
             small = data.build(scratch.url(engine, "small"), args.baseline)
-            large = data.build(scratch.url(engine, "large"), args.rows)
             name = "PostgreSQL" if engine == "postgresql" else "SQLite"
-            notes.append(f"- {name}: built {large.rows:,} comments in {large.seconds:.0f} s "
-                         f"({large.rows / large.seconds:,.0f}/s) and {small.rows:,} in "
-                         f"{small.seconds:.0f} s; statuses at N: {large.counts}.")
-            print(notes[-1])
             groups = [g for g in ("queue", "search", "summary") if g in args.only]
+            if groups or "exports" in args.only:
+                large = data.build(scratch.url(engine, "large"), args.rows)
+                notes.append(f"- {name}: built {large.rows:,} comments in {large.seconds:.0f} s "
+                             f"({large.rows / large.seconds:,.0f}/s) and {small.rows:,} in "
+                             f"{small.seconds:.0f} s; statuses at N: {large.counts}.")
+                print(notes[-1])
             if groups:
                 results += _shown(scaling.measure(engine, small, large, groups, repeat))
             if engine == "postgresql" and "search" in groups:
@@ -68,6 +72,12 @@ def main() -> None:
             if "pages" in args.only:
                 results += _shown(pages.measure(small.url, small.period_slug, args.seconds,
                                                 comments, scratch, name))
+            if "burst" in args.only:
+                # Written into: a copy of the baseline database (built afresh on PostgreSQL).
+                target = (common.copy_sqlite(small.url, "burst", scratch) if engine == "sqlite"
+                          else data.build(scratch.url(engine, "burst"), args.baseline).url)
+                results += _shown(burst.measure(engine, target, small.period_slug, rush,
+                                                scratch))
         if "writers" in args.only:
             results += _shown(export_writers.measure(args.rows))
     finally:

@@ -3,7 +3,8 @@
 Comments are plain text: markup is shown as typed, never executed. Links become clickable with
 rel="nofollow ugc". Staff texts (period descriptions, outcome pages) are Markdown, rendered by
 markdown-it-py, then cleaned with an allowlist. bleach is slow, so callers store the result
-once, when text is saved.
+once (the worker does it for comments, portal/services/enrichment.py); until then
+`render_plain` shows the text escaped, which costs next to nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
+from markupsafe import escape
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -42,6 +44,16 @@ def render_text(text: str) -> str:
         linked = _linker.linkify(escaped)
         paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return "\n".join(paragraphs)
+
+
+def render_plain(text: str) -> str:
+    """Plain text -> escaped HTML paragraphs, without links: what a comment shows until its
+    `render_text` rendering is stored. Nothing in the text can execute."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    return "\n".join("<p>" + str(escape(block)).replace("\n", "<br>\n") + "</p>"
+                     for block in _PARAGRAPH_BREAK.split(text))
 
 
 # Markdown written by staff (period descriptions, outcome pages): CommonMark without raw HTML,

@@ -37,6 +37,12 @@ FOLLOW_UP_KEY = "outbox.follow-up"
 # A drain looks this far ahead for rows that become due (retries, expired leases); later ones
 # are left to the periodic drain.
 FOLLOW_UP_HORIZON = timedelta(minutes=10)
+# Set while an enrichment task or an outbox drain waits in the queue: during a rush one task
+# serves every comment stored before it starts, instead of one task (and one write to the
+# queue's store) per comment. The task takes its key when it starts.
+ENRICH_KEY = "enrichment.queued"
+DRAIN_KEY = "outbox.queued"
+CHECK_KEY = "campaigns.queued"
 
 R = TypeVar("R")
 
@@ -89,6 +95,13 @@ class Tasks:
         self.read_files_periodically = huey.periodic_task(
             crontab(minute="*/5"), name="attachments.read.periodic")(in_app(_read_files))
 
+        # New comments: enriched (language, HTML, themes) and then grouped into campaigns as
+        # soon as they are stored, and every minute whatever a lost enqueue or a failed batch
+        # left waiting.
+        self.enrich = huey.task(name="enrichment.run")(in_app(_enrich))
+        self.enrich_periodically = huey.periodic_task(
+            crontab(minute="*"), name="enrichment.run.periodic")(in_app(_enrich))
+
         # Campaigns of new comments: checked as soon as a comment is stored, and every minute
         # whatever a lost enqueue or a failed check left unchecked.
         self.check_campaigns = huey.task(name="campaigns.check")(in_app(_check_campaigns))
@@ -115,13 +128,26 @@ class Tasks:
         except Exception:
             log.exception("could not enqueue reading files; the periodic task will read them")
 
-    def enqueue_campaign_check(self) -> None:
-        """Ask a worker to find the campaigns of new comments; a failure to enqueue is logged,
-        not raised (the periodic task will check them)."""
+    def enqueue_enrichment(self) -> None:
+        """Ask a worker to enrich new comments, unless a task that has not started yet will;
+        a failure to enqueue is logged, not raised (the periodic task will enrich them)."""
+        self._enqueue_once(ENRICH_KEY, self.enrich, "enrichment")
+
+    def _enqueue_once(self, key: str, task: Callable[[], Any], what: str) -> None:
         try:
-            self.check_campaigns()
+            # A read first: during a rush the key is nearly always there, and a read takes no
+            # lock on the queue's store.
+            if self.huey.storage.has_data_for_key(key) or not self.huey.put_if_empty(key, "1"):
+                return
+            task()
         except Exception:
-            log.exception("could not enqueue the campaign check; the periodic task will check")
+            log.exception("could not enqueue %s; the periodic task will do it", what)
+
+    def enqueue_campaign_check(self) -> None:
+        """Ask a worker to find the campaigns of new comments, unless a check that has not
+        started yet will; a failure to enqueue is logged, not raised (the periodic task will
+        check them)."""
+        self._enqueue_once(CHECK_KEY, self.check_campaigns, "the campaign check")
 
     def enqueue_exports(self, job_ids: list[int]) -> None:
         """Ask a worker to write these exports; a failure to enqueue is logged, not raised (the
@@ -140,12 +166,9 @@ class Tasks:
         return swept.removed + swept.failed
 
     def enqueue_drain(self) -> None:
-        """Ask a worker to send what is due; a failure to enqueue is logged, not raised (the
-        periodic drain will find the rows)."""
-        try:
-            self.drain_outbox()
-        except Exception:
-            log.exception("could not enqueue the outbox drain; the periodic drain will send")
+        """Ask a worker to send what is due, unless a drain that has not started yet will; a
+        failure to enqueue is logged, not raised (the periodic drain will find the rows)."""
+        self._enqueue_once(DRAIN_KEY, self.drain_outbox, "the outbox drain")
 
 
 def tasks() -> Tasks:
@@ -158,11 +181,13 @@ def init_app(app: Flask) -> None:
     queue = Tasks(app, make_huey(app.config["TASKS_URL"]))
     app.extensions["portal_tasks"] = queue
 
-    from portal.services import attachments, campaigns, export_jobs, outbox
+    from portal.services import attachments, campaigns, enrichment, export_jobs, outbox
 
     def after_commit(session: Session) -> None:
         if outbox.take_written_flag(session):
             queue.enqueue_drain()
+        if session.info.pop(enrichment.UNENRICHED, False):
+            queue.enqueue_enrichment()
         if session.info.pop(attachments.NEW_FILES, False):
             queue.enqueue_reading()
         if session.info.pop(campaigns.UNCHECKED, False):
@@ -175,6 +200,7 @@ def init_app(app: Flask) -> None:
         session.info.pop(attachments.NEW_FILES, None)
         session.info.pop(campaigns.UNCHECKED, None)
         export_jobs.take_queued(session)
+        session.info.pop(enrichment.UNENRICHED, None)
 
     maker = app.extensions["portal_sessionmaker"]
     event.listen(maker, "after_commit", after_commit)
@@ -198,15 +224,33 @@ def _read_files() -> int:
     return sum(attachments.read_due(current_store(), limits).values())
 
 
+def _enrich() -> int:
+    from portal.services import enrichment
+
+    # Taken before the work starts: a comment stored from now on asks for a task of its own.
+    # (The periodic run takes it too, in case the task that set it was lost.)
+    queue = tasks()
+    queue.huey.get(ENRICH_KEY)
+    try:
+        return enrichment.enrich_due().enriched
+    finally:
+        # Then their campaigns (a campaign takes the language of its first letter), as a task
+        # of its own: checks wait for one another (one lock), and enrichment must not wait
+        # behind them during a rush.
+        queue.enqueue_campaign_check()
+
+
 def _check_campaigns() -> int:
     from portal.services import campaigns
 
+    tasks().huey.get(CHECK_KEY)  # a comment enriched from now on asks for a check of its own
     return campaigns.check_due().checked
 
 
 def _drain_outbox() -> int:
     from portal.mail import delivery
 
+    tasks().huey.get(DRAIN_KEY)  # a row stored from now on asks for a drain of its own
     result = delivery.deliver_due()
     _schedule_follow_up(result.next_due_in)
     return result.sent

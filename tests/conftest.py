@@ -302,8 +302,10 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):  # type:
     )
 
 
-def add_submission(app: Flask, period: CommentPeriod, **overrides: object) -> tuple[int, str]:
-    """Store a comment through the real service; returns (id, tracking number)."""
+def add_submission(app: Flask, period: CommentPeriod, *, enrich: bool = True,
+                   **overrides: object) -> tuple[int, str]:
+    """Store a comment through the real service and, unless told not to, enrich it as the
+    worker would; returns (id, tracking number)."""
     from portal.services import submissions
 
     fields = {k: v for k, v in valid_comment().items() if k not in ("written_language",)}
@@ -316,7 +318,21 @@ def add_submission(app: Flask, period: CommentPeriod, **overrides: object) -> tu
             session, session.get(CommentPeriod, period.id),
             submissions.SubmissionInput(**fields), ui_language=ui_language,  # type: ignore[arg-type]
         )
-        return stored.id, stored.tracking_number
+        found = stored.id, stored.tracking_number
+    if enrich:
+        enrich_comments(app)
+    return found
+
+
+def enrich_comments(app: Flask) -> int:
+    """Enrich the comments stored so far (language, HTML, themes, flags), as the worker's task
+    `enrichment.run` does before it finds campaigns; returns how many were enriched."""
+    from portal.services import enrichment
+
+    with app.app_context():
+        result = enrichment.enrich_due()
+    assert result.failed == 0
+    return result.enriched
 
 
 def check_campaigns(app: Flask) -> int:

@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 from portal.db import new_session
 from portal.models import CommentPeriod, Submission
 from portal.services import submissions
-from tests.conftest import csrf_token, db_session, make_period, post_comment, valid_comment
+from tests.conftest import (
+    csrf_token,
+    db_session,
+    enrich_comments,
+    make_period,
+    post_comment,
+    valid_comment,
+)
 
 TRACKING_RE = re.compile(r"HLED-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 
@@ -43,6 +50,10 @@ def test_spanish_comment_gets_a_receipt_that_stays_reachable(
     submission = stored(app)
     assert submission.tracking_number == tracking
     assert submission.digest in html
+    # Detected by the worker once the comment is stored, not in the request.
+    assert submission.language == "und" and submission.language_source == "pending"
+    assert enrich_comments(app) == 1
+    submission = stored(app)
     assert submission.language == "es" and submission.language_source == "detected:lingua"
     assert submission.ui_language == "es"
     assert submission.status == "pending"
@@ -88,6 +99,7 @@ def test_markup_is_shown_not_executed(
 ) -> None:
     body = 'See <script>alert(1)</script> <img src=x onerror=alert(2)> https://example.org/x'
     post_comment(client, "en", open_period.slug, body=body)
+    enrich_comments(app)
     submission = stored(app)
     assert submission.body == body
     assert "<script>" not in submission.body_html

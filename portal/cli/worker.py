@@ -29,8 +29,10 @@ def worker_command(workers: int, periodic: bool) -> None:
     queue = tasks()
     click.echo(f"worker: tasks from {_safe(current_app.config['TASKS_URL'])}, "
                f"{workers} thread(s)")
-    # Whatever waited while no worker ran, at once rather than at the next minute.
-    queue.enqueue_drain()
+    # Whatever waited while no worker ran, at once rather than at the next minute (whatever
+    # key a worker that died left in the store: these tasks take it).
+    queue.drain_outbox()
+    queue.enrich()
     consumer = queue.huey.create_consumer(workers=workers, worker_type="thread",
                                           periodic=periodic)
     consumer.run()

@@ -15,8 +15,10 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import sanitize
 from portal.db import Base
 from portal.models.attachments import Attachment
 from portal.models.consultation import CommentPeriod, Question
@@ -80,6 +82,8 @@ class LanguageSource(LabeledEnum):
     DECLARED = "declared", _l("declared by the writer")
     DETECTED = "detected:lingua", _l("detected automatically")
     UNDETERMINED = "undetermined", _l("could not be determined")
+    # Received, not declared, and not yet looked at by the worker (portal/services/enrichment).
+    PENDING = "pending", _l("Not yet detected")
 
 
 class Submission(Base):
@@ -90,6 +94,9 @@ class Submission(Base):
         # The open-data feed of changes: a period's comments in the order their public record
         # changed (see portal/models/changes.py).
         Index("ix_submissions_period_updated_id", "period_id", "updated_at", "id"),
+        # The worker's sweep of comments still to enrich: only those rows, so it stays small.
+        Index("ix_submissions_unenriched", "id", sqlite_where=sql_text("enriched_at IS NULL"),
+              postgresql_where=sql_text("enriched_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,8 +111,9 @@ class Submission(Base):
     subject: Mapped[str] = mapped_column(String(300))
     # Exactly what was sent; never rewritten.
     body: Mapped[str] = mapped_column(Text)
-    # The sanitized rendering of body, computed once when the text is stored.
-    body_html: Mapped[str] = mapped_column(Text)
+    # The sanitized rendering of body, computed once by the worker after the comment is stored
+    # (empty until then: `body_html` renders the text on the fly meanwhile).
+    stored_body_html: Mapped[str] = mapped_column("body_html", Text, default="")
     language: Mapped[Language] = mapped_column(code_column(Language, 8))
     language_source: Mapped[LanguageSource] = mapped_column(code_column(LanguageSource, 40))
     consent_publish: Mapped[bool] = mapped_column(Boolean)
@@ -137,6 +145,9 @@ class Submission(Base):
     # admins read; everything else is the public version.
     contains_bci: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     confidential_body: Mapped[str | None] = mapped_column(Text)
+    # When the worker added what the receipt does not need: detected language, sanitized HTML,
+    # suggested themes, the repeated-text flag. None while it waits (portal/services/enrichment).
+    enriched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     period: Mapped[CommentPeriod] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
@@ -145,6 +156,19 @@ class Submission(Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Answer.question_id",
     )
+
+    @property
+    def body_html(self) -> str:
+        """The comment as safe HTML: the stored rendering, or, before the worker made it, the
+        text escaped with its line breaks."""
+        return self.stored_body_html or sanitize.render_plain(self.body)
+
+    @property
+    def language_label(self) -> str:
+        """The written language as people read it: "not yet detected" while it waits."""
+        if self.language_source == LanguageSource.PENDING:
+            return LanguageSource.PENDING.label
+        return Language.label_of(self.language)
 
     @property
     def sorted_answers(self) -> list[Answer]:
@@ -217,12 +241,17 @@ class Answer(Base):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    text_html: Mapped[str] = mapped_column(Text)
+    # Sanitized by the worker with its comment; empty until then (`text_html` covers the wait).
+    stored_text_html: Mapped[str] = mapped_column("text_html", Text, default="")
     public_text: Mapped[str | None] = mapped_column(Text)
     public_text_html: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship(lazy="selectin")
+
+    @property
+    def text_html(self) -> str:
+        return self.stored_text_html or sanitize.render_plain(self.text)
 
     @property
     def shown_text(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -261,18 +263,27 @@ def _check_answer(form: PortalForm, field: TextAreaField) -> None:
         )
 
 
-def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> CommentForm:
-    """The comment form of a period: one optional answer box per question, then the general
-    comment (which is required only when the period asks nothing)."""
+@lru_cache(maxsize=128)
+def _form_class(questions: tuple[tuple[int, str], ...]) -> type[CommentForm]:
+    """The form class of one set of questions (id, label): made once, not on every request
+    (WTForms works out a class's fields when it is first used)."""
 
     class PeriodCommentForm(CommentForm):
         pass
 
-    for question in period.questions:
-        setattr(PeriodCommentForm, f"answer_{question.id}", TextAreaField(
-            f"{question.position}. {question.text(lang)}", validators=[_check_answer],
-        ))
-    form = PeriodCommentForm(**kwargs)
+    for question_id, label in questions:
+        setattr(PeriodCommentForm, f"answer_{question_id}", TextAreaField(
+            label, validators=[_check_answer]))
+    return PeriodCommentForm
+
+
+def comment_form_for(period: CommentPeriod, lang: str, **kwargs: object) -> CommentForm:
+    """The comment form of a period: one optional answer box per question, then the general
+    comment (which is required only when the period asks nothing)."""
+
+    form_class = _form_class(tuple((q.id, f"{q.position}. {q.text(lang)}")
+                                   for q in period.questions))
+    form = form_class(**kwargs)
     form.questions = list(period.questions)
     form.uploads = []
     form.files.description = _l(

@@ -23,7 +23,7 @@ from werkzeug import Response
 from werkzeug.exceptions import TooManyRequests
 
 from portal import page_cache, throttle
-from portal.db import get_session
+from portal.db import get_session, reads_first, write_now
 from portal.downloads import send_attachment
 from portal.errors import render_error
 from portal.extensions import csrf, limiter
@@ -169,6 +169,7 @@ def _blank_form(slug: str) -> str | None:
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
+@reads_first
 def comment(slug: str) -> ResponseReturnValue:
     if request.method in ("GET", "HEAD"):
         page = page_cache.kept_form(lambda: _blank_form(slug), {
@@ -190,6 +191,7 @@ def comment(slug: str) -> ResponseReturnValue:
         if wait:
             raise TooManyRequests(retry_after=wait)
     session = get_session()
+    write_now(session)  # checked: from here on only the insert and the commit
     try:
         submission = submissions.submit(
             session,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from portal.models import CommentPeriod, PeriodState, Submission, Theme
 from portal.models.types import utcnow
 from portal.seed.corpus import Comment, Generator
-from portal.services import audit, moderation, outbox, themes
+from portal.services import audit, enrichment, moderation, outbox, themes
 from portal.services.submissions import SubmissionInput, submit
 
 DEMO_WORDS = (40, 200)
@@ -150,6 +150,7 @@ def add_demo(
                 comment, reason, note = _rejectable(comment, rng)
             stored = submit(session, period, _as_input(comment, rng), ui_language=comment.language,
                             now=received)
+            enrichment.ensure(session, stored)  # what the worker would add, at once
             progress.added += 1
             decided = min(now, received + timedelta(hours=rng.uniform(1, 72)))
             if reason is not None:

@@ -32,7 +32,7 @@ from portal.models import (
     Submission,
 )
 from portal.models.types import utcnow
-from portal.services import audit, campaign_decisions
+from portal.services import audit, campaign_decisions, enrichment
 from portal.services.campaign_index import Finder, add_exemplar, drop_exemplar
 from portal.services.moderation import ConflictError
 
@@ -70,7 +70,10 @@ def check(session: Session, submission: Submission) -> CampaignCheck:
 def _check_rows(session: Session, period_id: int, rows: Sequence[Submission]) -> None:
     """Find the campaigns of comments of one period, in arrival order; a member of a decided
     campaign takes its decision (and its decision email goes to the outbox) here, in the same
-    transaction."""
+    transaction. A comment the worker has not enriched yet is enriched first: a campaign takes
+    its language from its first letter, and a member may be decided here."""
+    for submission in rows:
+        enrichment.ensure(session, submission)
     outcomes = Finder(session, period_id).run(rows)
     for submission, outcome in zip(rows, outcomes, strict=True):
         if outcome.campaign is not None:
@@ -82,7 +85,9 @@ def _check_rows(session: Session, period_id: int, rows: Sequence[Submission]) ->
 # -- on the worker ---------------------------------------------------------------------------
 
 UNCHECKED = "portal_unchecked_comments"  # session.info: this transaction stored comments
-CHECK_BATCH = 200
+# Small enough that a batch holds SQLite's write lock briefly: during a rush the requests that
+# store comments wait for it.
+CHECK_BATCH = 50
 
 
 def comment_stored(session: Session) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import CommentPeriod, Docket, PeriodState, Pillar
 from portal.models.types import utcnow
@@ -39,9 +39,11 @@ def pillar_by_slug(session: Session, slug: str) -> Pillar | None:
 
 
 def period_by_slug(session: Session, slug: str) -> CommentPeriod | None:
+    # Its pillar in the same query: every page of a period shows it (the comment form too,
+    # the page a rush loads most).
     return session.scalar(
         select(CommentPeriod)
-        .options(selectinload(CommentPeriod.pillar))
+        .options(joinedload(CommentPeriod.pillar))
         .where(CommentPeriod.slug == slug)
     )
 

@@ -27,7 +27,7 @@ from portal.models import (
     SubmitterType,
 )
 from portal.models.types import utcnow
-from portal.services import audit, outbox, search, themes
+from portal.services import audit, enrichment, outbox, search, themes
 from portal.text.visible import is_blank
 
 PAGE_SIZE = 50
@@ -208,6 +208,8 @@ def _decide(
     _check_version(submission, expected_version)
     if submission.status is not Status.PENDING:
         raise AlreadyDecidedError(submission)
+    # What is counted from here on (term statistics, search) needs its language and themes.
+    enrichment.ensure(session, submission)
     before = _snapshot(submission)
     submission.status = status
     for name, value in fields.items():

@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import sanitize
 from portal.models import (
     Answer,
     Attachment,
@@ -21,12 +20,14 @@ from portal.models import (
     Extraction,
     FileType,
     Flag,
+    Language,
+    LanguageSource,
     PeriodState,
     Status,
     Submission,
 )
 from portal.models.types import utcnow
-from portal.services import attachments, campaigns, language, outbox, themes
+from portal.services import attachments, enrichment, outbox
 from portal.services.attachment_checks import CheckedFile
 from portal.services.attachment_store import AttachmentStore, forget_on_rollback
 from portal.text.folding import fold
@@ -202,7 +203,8 @@ def fingerprint(body: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
-def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print_: str) -> str:
+def _flags(data: SubmissionInput) -> str:
+    """The flags that cost no query; "repeated" is added by the worker (enrichment)."""
     flags = []
     if data.honeypot.strip():
         flags.append(Flag.HONEYPOT)
@@ -210,13 +212,6 @@ def _flags(session: Session, period: CommentPeriod, data: SubmissionInput, print
         flags.append(Flag.TOO_FAST)
     if len(_LINK.findall(data.full_text())) >= MANY_LINKS:
         flags.append(Flag.MANY_LINKS)
-    repeated = session.scalar(
-        select(Submission.id)
-        .where(Submission.period_id == period.id, Submission.text_fingerprint == print_)
-        .limit(1)
-    )
-    if repeated is not None:
-        flags.append(Flag.REPEATED)
     return " ".join(flags)
 
 
@@ -246,6 +241,9 @@ def submit(
 ) -> Submission:
     """Store a comment on an open period; the caller commits before showing the receipt.
 
+    Only what the receipt needs happens here; the rest waits for the worker
+    (portal/services/enrichment.py).
+
     Files are written to the store (content-addressed) and removed again if the transaction
     rolls back; their text is read later (portal/services/attachments.py), never here."""
     now = now or utcnow()
@@ -261,8 +259,11 @@ def submit(
     _check_parts(data, uploads, max_files)
     if uploads and store is None:
         raise ValueError("files without a store to keep them")
+    # The declared language, or none until the worker detects it (portal/services/enrichment).
+    lang, source = Language.parse(data.declared_language), LanguageSource.DECLARED
+    if lang not in (Language.EN, Language.ES):
+        lang, source = Language.UND, LanguageSource.PENDING
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
-    lang, source = language.resolve(data.declared_language, data.full_text())
     tracking = new_tracking_number()
     while session.scalar(select(Submission.id).where(Submission.tracking_number == tracking)):
         tracking = new_tracking_number()
@@ -277,7 +278,6 @@ def submit(
         region=data.region,
         subject=data.subject,
         body=data.body,
-        body_html=sanitize.render_text(data.body),
         language=lang,
         language_source=source,
         consent_publish=data.consent_publish,
@@ -287,8 +287,7 @@ def submit(
             FileRecord(i, u.file.name, u.file.sha256, u.file.size, u.file.file_type.value,
                        u.confidential) for i, u in enumerate(uploads, start=1)])),
         status=Status.PENDING,
-        answers=[Answer(question_id=a.question_id, text=a.text,
-                        text_html=sanitize.render_text(a.text)) for a in data.answers],
+        answers=[Answer(question_id=a.question_id, text=a.text) for a in data.answers],
         contains_bci=data.contains_bci,
         confidential_body=data.confidential_body if data.contains_bci and
         data.confidential_body.strip() else None,
@@ -297,14 +296,14 @@ def submit(
         submission.attachments = _store_files(session, store, uploads)
         attachments.files_stored(session)
     submission.text_fingerprint = fingerprint(data.full_text())
-    submission.flags = _flags(session, period, data, submission.text_fingerprint)
+    submission.flags = _flags(data)
     session.add(submission)
     session.flush()
-    # Its receipt by email, sent once this transaction commits. Its campaign is found on the
-    # worker once it commits (a member of a decided campaign is decided there, after this).
+    # Its receipt by email, sent once this transaction commits. The rest is added on the worker
+    # once it commits: language, sanitized HTML, themes, then its campaign (a member of a
+    # decided campaign is decided there, after this).
     outbox.receipt(session, submission)
-    themes.suggest(session, submission, period.pillar_id)
-    campaigns.comment_stored(session)
+    enrichment.comment_stored(session)
     return submission
 
 

@@ -18,7 +18,7 @@ import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, event, func, insert, inspect, literal, select
@@ -40,7 +40,10 @@ COMMENTS = "c"
 ANSWERS = "q"
 SPLITS = "s"  # group 0 or a theme: "type:<code>", "country:<code>", "lang:<code>"; "uncovered"
 QUESTION_THEMES = "a"  # group a question: the theme ids (as text) of those who answered it
-DAYS = "d"  # group 0: comments received per UTC day ("2027-03-01"), whatever their status
+# group 0: comments received per UTC day ("2027-03-01"), whatever their status. Counted when the
+# worker enriches a comment (`count_received`), not in the request that stores it: every comment
+# of a period arriving on one day would otherwise queue on that day's row during a rush.
+DAYS = "d"
 UNCOVERED = "uncovered"
 _PENDING = "term_stats_pending"
 _DAYS = "term_stats_days"
@@ -222,9 +225,11 @@ def _add(session: Session, counts: Counter[Key], forms: Counter[tuple[int, str, 
              for (p, t, f), n in sorted(forms.items()) if n])
 
 
-def rebuild(session: Session, period_ids: Sequence[int] | None = None) -> int:
+def rebuild(session: Session, period_ids: Sequence[int] | None = None, *,
+            before_enrichment: bool = False) -> int:
     """Count every published comment from scratch (after a bulk load or an upgrade); returns
-    how many were counted. Counts of other periods are left alone."""
+    how many were counted. Counts of other periods are left alone. `before_enrichment`: for a
+    schema older than `submissions.enriched_at`, where every comment was enriched on arrival."""
     scope = [] if period_ids is None else [SubmissionTerms.period_id.in_(period_ids)]
     count_scope = [] if period_ids is None else [TermCount.period_id.in_(period_ids)]
     form_scope = [] if period_ids is None else [TermForm.period_id.in_(period_ids)]
@@ -237,6 +242,8 @@ def rebuild(session: Session, period_ids: Sequence[int] | None = None) -> int:
     ids = list(session.scalars(query.order_by(Submission.id)))
     days: Counter[Key] = Counter()
     everyone = select(Submission.period_id, Submission.received_at)
+    if not before_enrichment:
+        everyone = everyone.where(Submission.enriched_at.is_not(None))  # the others: when enriched
     if period_ids is not None:
         everyone = everyone.where(Submission.period_id.in_(period_ids))
     for period_id, received in session.execute(everyone.execution_options(yield_per=5000)):
@@ -336,7 +343,8 @@ def _notice(session: Session, _context: Any, _instances: Any) -> None:
             if any(state.attrs[name].history.has_changes() for name in _WATCHED):
                 ids.add(obj.id)
             moved = state.attrs.period_id.history
-            if moved.deleted and moved.added and moved.deleted[0] is not None:
+            if (moved.deleted and moved.added and moved.deleted[0] is not None
+                    and obj.enriched_at is not None):
                 _count_day(session, moved.deleted[0], obj, -1)
                 _count_day(session, moved.added[0], obj, 1)
         elif isinstance(obj, SubmissionTheme):
@@ -353,14 +361,21 @@ def _notice(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def _count_day(session: Session, period_id: int, submission: Submission, sign: int) -> None:
+    count_received(session, period_id, submission.received_at, sign)
+
+
+def count_received(session: Session, period_id: int, received_at: datetime,
+                   sign: int = 1) -> None:
+    """Count a comment on its day (applied before commit, one upsert per day for a batch)."""
     days = session.info.setdefault(_DAYS, Counter())
-    days[(period_id, DAYS, 0, submission.received_at.astimezone(UTC).date().isoformat())] += sign
+    days[(period_id, DAYS, 0, received_at.astimezone(UTC).date().isoformat())] += sign
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _notice_new(session: Session, _context: Any) -> None:
     for obj in session.info.pop(_NEW, ()):
-        _count_day(session, obj.period_id, obj, 1)
+        if obj.enriched_at is not None:  # stored enriched (an import); else the worker counts it
+            _count_day(session, obj.period_id, obj, 1)
         if obj.status is Status.PUBLISHED:
             mark(session, [obj.id])
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import AuditAction, Pillar, Submission, SubmissionTheme, Theme
 from portal.services import audit
-from portal.text.keywords import ThemeKeywords, suggest_themes
+from portal.text.keywords import ThemeKeywords, ThemeSuggestion, suggest_themes
 
 
 class ThemeError(ValueError):
@@ -36,14 +36,24 @@ def _keywords(themes: Iterable[Theme]) -> list[ThemeKeywords]:
     ]
 
 
-def suggest(session: Session, submission: Submission, pillar_id: int) -> list[SubmissionTheme]:
-    """Store the themes the matcher finds in the comment (replacing earlier suggestions)."""
-    themes = for_pillar(session, pillar_id)
-    by_code = {t.code: t for t in themes}
+def matches(submission: Submission, language: str,
+            themes: Iterable[Theme]) -> list[ThemeSuggestion]:
+    """The themes the matcher finds in the comment (no writing: a worker can do it before it
+    takes the write lock, then pass them to `suggest`)."""
     # The general comment and the answers alike, and the text of the public files once read
     # (never the confidential part: themes are counted in public summaries).
     text = "\n\n".join(t for t in (submission.full_text, submission.public_files_text) if t)
-    suggestions = suggest_themes(text, submission.language, _keywords(themes))
+    return suggest_themes(text, language, _keywords(themes))
+
+
+def suggest(session: Session, submission: Submission, pillar_id: int,
+            found: list[ThemeSuggestion] | None = None) -> list[SubmissionTheme]:
+    """Store the themes the matcher finds in the comment (replacing earlier suggestions), or
+    the ones it `found` already."""
+    themes = for_pillar(session, pillar_id)
+    by_code = {t.code: t for t in themes}
+    suggestions = [m for m in found if m.code in by_code] if found is not None else matches(
+        submission, submission.language, themes)
     existing = {
         row.theme_id: row
         for row in session.scalars(
@@ -158,7 +168,11 @@ def confirm(
 def confirm_suggestions_if_unreviewed(
     session: Session, submission: Submission, actor: audit.Actor
 ) -> None:
-    """For bulk decisions: a comment nobody reviewed the themes of takes its suggestions."""
+    """For bulk decisions: a comment nobody reviewed the themes of takes its suggestions (made
+    now if the worker has not made them yet)."""
+    from portal.services import enrichment
+
+    enrichment.ensure(session, submission)
     rows = of_submission(session, submission.id)
     if any(r.confirmed for r in rows):
         return

@@ -15,10 +15,25 @@ MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+(?:(?<=[^\W\d_])-\d+(?![^\W_]))?")
 
 
-def fold(text: str) -> str:
-    """Case-folded, without accents: "Energía" -> "energia"."""
+def _fold_slowly(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Folding works on each character alone (case folding has no context; NFKD's reordering only
+# moves the combining marks that are dropped), so a text is folded by one str.translate through
+# a table of the characters met so far: ASCII capitals to start with.
+_TABLE: dict[int, str] = {ord(c): c.lower() for c in map(chr, range(ord("A"), ord("Z") + 1))}
+
+
+def fold(text: str) -> str:
+    """Case-folded, without accents: "Energía" -> "energia"."""
+    if text.isascii():
+        return text.lower()
+    for char in set(text):
+        if ord(char) > 127 and ord(char) not in _TABLE:
+            _TABLE[ord(char)] = _fold_slowly(char)
+    return text.translate(_TABLE)
 
 
 def spans(text: str) -> list[tuple[str, int, int]]:
