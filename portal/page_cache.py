@@ -290,12 +290,25 @@ def _note_flush(session: Session, _context: Any) -> None:
                 return
 
 
+# A bulk UPDATE of comments changes public pages only if it dates the change (as
+# portal/models/changes.py requires of bulk statements that change the public record) or moves
+# a status; enriching comments that wait for review sets neither.
+_PUBLIC_SETS = frozenset({"updated_at", "status"})
+
+
 def _note_statement(state: Any) -> None:
-    """Bulk UPDATE and DELETE statements bypass the flush: any on these tables counts."""
+    """Bulk UPDATE and DELETE statements bypass the flush hook."""
     statement = state.statement
-    if isinstance(statement, Update | Delete) \
-            and getattr(statement.table, "name", None) in PAGE_TABLES:
-        state.session.info[_CHANGED] = True
+    if not isinstance(statement, Update | Delete):
+        return
+    table = getattr(statement.table, "name", None)
+    if table not in PAGE_TABLES:
+        return
+    if table == Submission.__tablename__ and isinstance(statement, Update):
+        values = getattr(statement, "_values", None) or {}
+        if not {getattr(column, "key", column) for column in values} & _PUBLIC_SETS:
+            return
+    state.session.info[_CHANGED] = True
 
 
 def init_app(app: Flask) -> None:
