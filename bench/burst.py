@@ -104,13 +104,7 @@ def burst(base: str, form_path: str, bodies: list[dict[str, str]], seconds: floa
                     found.trackings.append(location.rsplit("/", 1)[-1].split("?")[0])
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    found.seconds = time.monotonic() - began
+    found.seconds = common.run_threads(lambda _k: client(), clients)
     return found
 
 

@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -236,6 +237,17 @@ def worker(env: dict[str, str]) -> Iterator[None]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=60)
+
+
+def run_threads(work: Callable[[int], object], count: int) -> float:
+    """Run work(0) ... work(count - 1) in threads at once; the seconds until all have ended."""
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(count)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - began
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:

@@ -53,13 +53,8 @@ def python_rate(base: str, path: str, seconds: float, clients: int = 16) -> floa
             counts[k] += 1
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(counts) / (time.monotonic() - began)
+    seconds = common.run_threads(client, clients)
+    return sum(counts) / seconds
 
 
 def get_rate(base: str, path: str, seconds: float) -> tuple[float, str]:
@@ -82,7 +77,7 @@ def submit_rate(base: str, form_path: str, bodies: list[dict[str, str]],
     lock = threading.Lock()
     queue = iter(bodies)
 
-    def client() -> None:
+    def client(_k: int) -> None:
         conn = http.client.HTTPConnection(host, timeout=120)
         while True:
             with lock:
@@ -104,13 +99,7 @@ def submit_rate(base: str, form_path: str, bodies: list[dict[str, str]],
                 statuses[answer.status] += 1
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(bodies) / (time.monotonic() - began), statuses
+    return len(bodies) / common.run_threads(client, clients), statuses
 
 
 def comment_fields(count: int) -> list[dict[str, str]]:

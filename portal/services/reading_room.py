@@ -56,7 +56,7 @@ def _filtered(period: CommentPeriod, filters: ReadingFilters) -> Select:
 
 
 def _total(session: Session, period: CommentPeriod, filters: ReadingFilters, query: Select,
-           phrases: list[list[str]]) -> tuple[int, bool]:
+           phrases: list[list[str]], within: tuple[int, int] | None) -> tuple[int, bool]:
     """How many comments the page belongs to, and whether that is only a lower bound: a
     search counts at most COUNT_CAP matches, so a common word never reads every match."""
     if not filters.any:  # the trigger-kept counts answer without touching the comments
@@ -66,7 +66,7 @@ def _total(session: Session, period: CommentPeriod, filters: ReadingFilters, que
         ) or 0, False
     if phrases:
         found = len(search.matching_ids(session, query, phrases, COUNT_CAP + 1,
-                                        within=_span(session, period)))
+                                        within=within))
         return min(found, COUNT_CAP), found > COUNT_CAP
     return session.scalar(
         select(func.count()).select_from(query.with_only_columns(Submission.id).subquery())
@@ -133,7 +133,7 @@ def published(
         next_before = items[-1].id if len(rows) > page_size else None
         newer = before is not None and bool(items) and beyond(items[0].id, False)
         prev_after = items[0].id if newer else None
-    total, capped = _total(session, period, filters, query, phrases)
+    total, capped = _total(session, period, filters, query, phrases, within)
     return ReadingPage(
         items=items, next_before=next_before, prev_after=prev_after, total=total,
         total_capped=capped, themes=themes_of(session, [s.id for s in items]),
