@@ -33,10 +33,10 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
@@ -102,6 +102,11 @@ def _default_folder(app: Flask) -> Path:
     return INSTANCE_DIR / "page-cache"
 
 
+T = TypeVar("T")
+# Rows read once per process and generation (see `remembered`): at most this many names.
+REMEMBERED_NAMES = 256
+
+
 class PageCache:
     def __init__(self, app: Flask) -> None:
         config = _store_config(app)
@@ -109,6 +114,8 @@ class PageCache:
         self.cache.init_app(app, config=config)
         self.seconds: int = app.config["PAGE_CACHE_SECONDS"]
         self.enabled = config["CACHE_TYPE"] != "NullCache"
+        # name -> (generation, until (monotonic), value): this process's own, never shared.
+        self.remembered: dict[Hashable, tuple[str, float, Any]] = {}
 
     def generation(self) -> str:
         """The current token; a missing one (first use, or evicted) is made anew, which files
@@ -257,6 +264,43 @@ def kept_form(render: Callable[[], str | None],
     for blank, value in fill.items():
         html = html.replace(blank, value())
     return html
+
+
+def remembered(name: Hashable, load: Callable[[Session], T | None]) -> T | None:
+    """Rows that every page of the cache may show (a period and its questions, say), read once
+    per process and generation instead of on every request: what the comment form's POST needs,
+    the page a deadline rush hits hardest, which the page cache itself cannot keep.
+
+    The same rule as the pages: the generation is read before the rows, and any commit that
+    changes such rows (`PAGE_MODELS`) renews it, so rows older than a change are never used
+    after the change has committed. They are also read again after `PAGE_CACHE_SECONDS`.
+
+    What comes back was read in a session of its own, closed at once: its loaded attributes
+    (ask `load` to load every relationship the caller uses) are read-only and shared by the
+    process's requests, so never add it to a session or change it. With the cache off, `load`
+    runs in the request's session on every call. None (not found) is not remembered."""
+    from portal.db import get_session, new_session
+
+    pages = page_cache(current_app)
+    if not pages.enabled:
+        return load(get_session())
+    try:
+        generation = pages.generation()
+    except Exception:  # noqa: BLE001 - a cache that fails must not fail the page
+        log.exception("page cache unavailable; reading")
+        return load(get_session())
+    now = time.monotonic()
+    found = pages.remembered.get(name)
+    if found is not None and found[0] == generation and now < found[1]:
+        value: T = found[2]
+        return value
+    with new_session() as own:
+        loaded = load(own)
+    if loaded is not None:
+        if len(pages.remembered) >= REMEMBERED_NAMES:
+            pages.remembered.clear()
+        pages.remembered[name] = (generation, now + pages.seconds, loaded)
+    return loaded
 
 
 def seconds_to_keep(session: Session, limit: int, now: datetime | None = None) -> int:

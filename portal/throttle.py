@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Hashable
+from functools import lru_cache
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
@@ -69,8 +70,9 @@ def _limiter() -> MovingWindowRateLimiter:
     return limiter
 
 
+@lru_cache(maxsize=64)
 def _item(limit: str) -> RateLimitItem:
-    return parse(limit)
+    return parse(limit)  # a handful of limits, parsed once each
 
 
 def _key(*parts: Hashable) -> list[str]:

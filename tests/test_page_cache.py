@@ -19,7 +19,7 @@ from sqlalchemy import text, update
 
 from portal import create_app
 from portal.db import write_session
-from portal.models import CommentPeriod, Submission
+from portal.models import CommentPeriod, Question, Submission
 from portal.models.types import utcnow
 from portal.page_cache import GENERATION_KEY, page_cache, seconds_to_keep
 from portal.services import audit, moderation
@@ -265,3 +265,47 @@ def page_cache_blanks_filled(html: str) -> bool:
     from portal.page_cache import BLANK_CSRF, BLANK_SHOWN
 
     return BLANK_CSRF not in html and BLANK_SHOWN not in html
+
+
+def test_comments_are_taken_with_the_period_as_it_is_now(app: Flask,
+                                                         open_period: CommentPeriod) -> None:
+    """The comment form's POST reads its period and questions once per process and generation
+    (page_cache.remembered): a change made the portal's way is seen by the very next comment."""
+    url = f"/en/periods/{open_period.slug}/comment"
+
+    def send(client: FlaskClient, **fields: object) -> int:
+        page = client.get(url).text
+        return client.post(url, data={**valid_comment(**fields), "csrf_token": csrf_from(page),
+                                      "shown": shown_from(page)}).status_code
+
+    def stored() -> int:
+        with db_session(app) as session:
+            return int(session.scalar(text("SELECT count(*) FROM submissions")) or 0)
+
+    visitor = app.test_client()
+    assert send(visitor) == 303
+    # Remembered: a change behind the ORM's back (no hook sees it) is not read again.
+    _behind_the_back(app, "UPDATE questions SET text_en = 'Changed unseen'")
+    assert send(visitor) == 303
+    with app.app_context(), write_session() as session:
+        period = session.get(CommentPeriod, open_period.id)
+        assert period is not None
+        period.questions.append(Question(position=3, text_en="What else?", text_es="¿Qué más?"))
+        session.flush()
+        added = period.questions[-1].id
+    # The question added is on the form and its answer is kept with the very next comment.
+    assert send(visitor, **{f"answer_{added}": "More inspectors at night."}) == 303
+    with db_session(app) as session:
+        assert session.scalar(text("SELECT count(*) FROM answers WHERE question_id = :q"),
+                              {"q": added}) == 1
+    # Closed the portal's way while a visitor has the form open: their comment is refused.
+    page = visitor.get(url).text
+    with app.app_context(), write_session() as session:
+        period = session.get(CommentPeriod, open_period.id)
+        assert period is not None
+        period.closes_at = utcnow() - timedelta(minutes=1)
+    before = stored()
+    late = visitor.post(url, data={**valid_comment(), "csrf_token": csrf_from(page),
+                                   "shown": shown_from(page)})
+    assert late.status_code == 422 and "This comment period is closed" in late.text
+    assert stored() == before

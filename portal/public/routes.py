@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -176,13 +178,18 @@ def comment(slug: str) -> ResponseReturnValue:
             page_cache.BLANK_CSRF: generate_csrf, page_cache.BLANK_SHOWN: timing.stamp})
         if page is not None:
             return page
-    found = _period_or_404(slug)
+    # The period and its questions as remembered between requests (read-only), for the form,
+    # its checks and the insert; a page rendered from here reads the period afresh.
+    found = page_cache.remembered(("comment period", slug),
+                                  partial(consultations.period_with_questions, slug=slug))
+    if found is None:
+        abort(404)
     config = current_app.config
     form = comment_form_for(found, current_lang())
     if request.method in ("GET", "HEAD") or found.state() is not PeriodState.OPEN:
-        return _render_form(found, form)
+        return _render_form(_period_or_404(slug), form)
     if not form.validate_on_submit():
-        return _render_form(found, form, status=422)
+        return _render_form(_period_or_404(slug), form, status=422)
     # Only a comment that is about to be stored counts against the limit (a form sent back with
     # errors does not), and the count is taken atomically in the shared store.
     if current_app.config.get("RATELIMIT_ENABLED", True):
@@ -222,7 +229,7 @@ def comment(slug: str) -> ResponseReturnValue:
         )
     except submissions.PeriodNotOpenError:
         session.rollback()
-        return _render_form(found, form, status=422)
+        return _render_form(_period_or_404(slug), form, status=422)
     _remember_receipt(submission.tracking_number)
     return redirect(
         url_for("public.receipt", tracking=submission.tracking_number, new=1), code=303

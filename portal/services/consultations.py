@@ -48,6 +48,16 @@ def period_by_slug(session: Session, slug: str) -> CommentPeriod | None:
     )
 
 
+def period_with_questions(session: Session, slug: str) -> CommentPeriod | None:
+    """A period with its pillar and questions loaded: all that the comment form's POST reads
+    (portal.page_cache.remembered keeps it between requests)."""
+    return session.scalar(
+        select(CommentPeriod)
+        .options(joinedload(CommentPeriod.pillar), selectinload(CommentPeriod.questions))
+        .where(CommentPeriod.slug == slug)
+    )
+
+
 def period_by_key(session: Session, key: str) -> CommentPeriod | None:
     """A period by its slug or its docket identifier (case-insensitive)."""
     return session.scalar(
