@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask import Flask
 
 from portal.cli.translate import extract
 
@@ -56,3 +57,30 @@ def test_placeholders_survive_translation() -> None:
             assert sorted(pattern.findall(message.id)) == sorted(
                 pattern.findall(message.string)
             ), message.id
+
+
+def test_dates_made_once_per_day_and_minute_read_as_babel_writes_them(app: Flask) -> None:
+    """Dates and times of day are kept per locale (portal/i18n.py): every instant must still read
+    exactly as Babel writes it for that zone, across a change to or from daylight saving time."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale
+    from babel.dates import format_date, format_time
+
+    from portal import i18n
+
+    start = datetime(2026, 3, 7, 5, 59, 59, tzinfo=UTC)  # Washington moves on March 8
+    for lang in ("en", "es"):
+        locale = Locale.parse(lang)
+        with app.test_request_context(f"/{lang}/"):
+            for step in range(300):
+                instant = start + timedelta(minutes=37 * step, seconds=step)
+                for zone in ("America/New_York", "America/Mexico_City", "America/Tijuana"):
+                    local = instant.astimezone(ZoneInfo(zone))
+                    expected = i18n._combine(locale, "medium",
+                                             format_date(local, "medium", locale=locale),
+                                             format_time(local, "short", locale=locale))
+                    assert i18n.format_short(instant, zone).startswith(expected + " ")
+            assert i18n.format_day(start) == format_date(
+                start.astimezone(ZoneInfo(i18n.zones.natural_zone(lang))), "long", locale=locale)

@@ -241,3 +241,18 @@ def test_every_labeled_enum_is_a_template_global(app: Flask) -> None:
     for name, enum in ENUMS.items():
         assert app.jinja_env.globals[name] is enum
         assert issubclass(enum, LabeledEnum)
+
+
+def test_enums_that_share_a_code_keep_their_own_labels(app: Flask) -> None:
+    """Labels are looked up once per language; two enums with the same code ("pending") are
+    equal strings, and each must still show its own label in each language."""
+    from portal.models import LanguageSource, Status
+
+    assert Status.PENDING == LanguageSource.PENDING  # the same code
+    for lang, status, source in (("en", "Awaiting review", "Not yet detected"),
+                                 ("es", "En espera de revisión", "Aún no detectado")):
+        with app.test_request_context(f"/{lang}/"), force_locale(lang):
+            for _ in range(2):  # looked up, then remembered
+                assert (Status.PENDING.label, LanguageSource.PENDING.label) == (status, source)
+                assert Status.label_of("pending") == status
+                assert LanguageSource.label_of("pending") == source

@@ -14,9 +14,10 @@ a member is one edit and no raw code can reach a person.
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 from typing import Any, Self
 
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 UNKNOWN = _l("Unknown")
@@ -35,7 +36,9 @@ class LabeledEnum(enum.StrEnum):
     @property
     def label(self) -> str:
         """The label in the current request's language (or the one forced by force_locale)."""
-        return str(self._label)
+        # Keyed by class and code: members of two enums that share a code ("pending") are equal
+        # strings, and would share one entry.
+        return _translated(type(self), self.value, str(get_locale()))
 
     @property
     def lazy_label(self) -> LazyString:
@@ -63,6 +66,14 @@ class LabeledEnum(enum.StrEnum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         return {m.value: m.label for m in cls}
+
+
+@lru_cache(maxsize=4096)
+def _translated(cls: type[LabeledEnum], code: str, locale: str) -> str:
+    """A label looked up once per language: a page of 50 comments shows some 200 of them.
+    `locale` is the key only: the lookup itself reads the request's language, which it is."""
+    member = cls.parse(code)
+    return str(member._label) if member is not None else str(UNKNOWN)
 
 
 def labeled_enums() -> dict[str, type[LabeledEnum]]:
