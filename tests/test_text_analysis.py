@@ -7,6 +7,8 @@ import sys
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal.text.excerpts import excerpt
 from portal.text.folding import fold, tokens
@@ -440,3 +442,15 @@ def test_excerpt_is_always_an_exact_substring() -> None:
         assert quote == quote.strip()
         if text.strip():
             assert quote, (text, max_chars)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(
+    "aeiouAEIOU ñÑáéíóúÁÉÍÓÚüÜçß-.,\n0123456789İﬁŒœ\u0301\u0303\u00a0\u200bΣσς")), max_size=60))
+def test_words_cut_from_the_folded_text_are_the_words_folded_one_by_one(text: str) -> None:
+    """spans() folds a text once and cuts its words from it: the same words, folded, at the
+    same offsets, as folding each word alone (ligatures and combining marks included)."""
+    from portal.text.folding import WORD, spans
+
+    assert spans(text) == [(fold(m.group()).replace("-", ""), m.start(), m.end())
+                           for m in WORD.finditer(text)]

@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from portal.models import (
+    Answer,
     Campaign,
     CampaignCheck,
     CommentPeriod,
@@ -133,6 +134,10 @@ def _over_time(session: Session, period_ids: Sequence[int]) -> list[tuple[date, 
 def _quotes(session: Session, period_ids: Sequence[int], theme: Theme) -> list[Quote]:
     rows = session.execute(
         select(Submission, SubmissionTheme.matched)
+        # Each quote reads its comment's answers and, when the words are in a file, its files:
+        # loaded with the page of quotes, not one query per quote.
+        .options(selectinload(Submission.answers).joinedload(Answer.question),
+                 selectinload(Submission.attachments))
         .join(SubmissionTheme, SubmissionTheme.submission_id == Submission.id)
         .where(_published(period_ids), SubmissionTheme.theme_id == theme.id,
                SubmissionTheme.confirmed.is_(True))

@@ -36,9 +36,31 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def _folded_in_place(text: str) -> str | None:
+    """The text folded, when every character folds to exactly one (offsets stay put); else
+    None (a ligature that unfolds to two letters, a combining mark that folds away)."""
+    if text.isascii():
+        return text.lower()
+    folded = fold(text)
+    if len(folded) != len(text):
+        return None
+    for char in set(text):
+        if len(_TABLE.get(ord(char), char)) != 1:
+            return None
+    return folded
+
+
 def spans(text: str) -> list[tuple[str, int, int]]:
-    """(folded word, start, end) for each word, the offsets pointing into the original text."""
-    return [(fold(m.group()).replace("-", ""), m.start(), m.end()) for m in WORD.finditer(text)]
+    """(folded word, start, end) for each word, the offsets pointing into the original text.
+
+    The text is folded once and each word cut from it, which is the same as folding each word
+    (folding has no context) whenever the offsets stay put; when they do not, word by word."""
+    folded = _folded_in_place(text)
+    if folded is None:
+        return [(fold(m.group()).replace("-", ""), m.start(), m.end())
+                for m in WORD.finditer(text)]
+    return [(folded[m.start():m.end()].replace("-", ""), m.start(), m.end())
+            for m in WORD.finditer(text)]
 
 
 def tokens(text: str) -> list[str]:
