@@ -13,7 +13,9 @@ returns (`commit_request`), and an exception rolls everything back. CLI commands
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -74,7 +76,38 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get(WRITE_OPTION)
+        if immediate and _take_write_lock_soon(conn.connection.dbapi_connection):
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# Waiting for the write lock. SQLite's busy handler sleeps 1, 2, 5, 10, 15 ms… between tries,
+# while a comment holds the lock about a millisecond (insert and commit): a writer that found it
+# taken slept on long after it was free, and in a rush the workers idled. For the first
+# LOCK_RETRY_SECONDS the lock is tried again after naps of a fraction of a millisecond; after
+# that SQLite's own handler waits, up to the busy timeout.
+LOCK_NAPS = (0.0001, 0.0002, 0.0005, 0.001)
+LOCK_RETRY_SECONDS = 0.05
+
+
+def _take_write_lock_soon(dbapi_conn: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE, tried again after short naps; False when still busy after a while."""
+    deadline = time.monotonic() + LOCK_RETRY_SECONDS
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+    try:
+        for attempt in itertools.count():
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(LOCK_NAPS[min(attempt, len(LOCK_NAPS) - 1)])
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    return False  # pragma: no cover - the loop returns
 
 
 def init_app(app: Flask) -> None:

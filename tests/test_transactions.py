@@ -139,3 +139,36 @@ def test_batches_commit_and_go_on_writing(app: Flask) -> None:
         assert _count(app, AuditEvent) == 1
         # ...and the next batch already holds the write lock, before it reads anything.
         assert _holds_write_lock(app)
+
+
+@pytest.mark.parametrize("held", [0.002, 0.3])
+def test_a_writer_waits_for_the_write_lock_then_writes(app: Flask, held: float) -> None:
+    """A writer that finds the lock taken tries again after short naps, then (past
+    LOCK_RETRY_SECONDS) waits with SQLite's own handler: either way it writes once the lock is
+    free, and its connection keeps the configured busy timeout."""
+    from portal.db import LOCK_RETRY_SECONDS, SQLITE_BUSY_TIMEOUT_MS
+
+    engine = app.extensions["portal_engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("write locks at transaction start are SQLite's concern")
+    assert held < LOCK_RETRY_SECONDS or held > 2 * LOCK_RETRY_SECONDS
+    holder = engine.raw_connection()
+    cursor = holder.cursor()
+    cursor.execute("BEGIN IMMEDIATE")
+    released = threading.Event()
+
+    def release() -> None:
+        released.wait(held)  # held this long (nobody sets the event)
+        cursor.execute("ROLLBACK")
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    try:
+        with app.app_context(), write_session() as session:
+            audit.record(session, audit.CLI, AuditAction.EXPORT, "period", "1")
+            timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
+    finally:
+        thread.join()
+        holder.close()
+    assert timeout == SQLITE_BUSY_TIMEOUT_MS
+    assert _count(app, AuditEvent) == 1
