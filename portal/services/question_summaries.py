@@ -73,12 +73,13 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
         for qid, found in term_stats.facts(session, period_ids,
                                            term_stats.QUESTION_THEMES).items()}
     themes = {t.id: t for t in session.scalars(select(Theme))}
+    distinctive = term_stats.distinctive_of_groups(
+        session, period_ids, term_stats.ANSWERS, [q.id for q in questions if counts.get(q.id)])
     result = []
     for question in questions:
         n = counts.get(question.id, 0)
         ranked = sorted(theme_counts.get(question.id, []), key=lambda tn: (-tn[1], tn[0]))
-        terms = (term_stats.distinctive(session, period_ids, term_stats.ANSWERS, question.id)
-                 if n else [])
+        terms = distinctive.get(question.id, [])
         result.append(QuestionSummary(
             question=question, docket=dockets[question.period_id], answered=n,
             share=(n / published) if published else 0.0,

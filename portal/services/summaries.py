@@ -197,19 +197,21 @@ def summarize(session: Session, periods: Sequence[CommentPeriod],
     everyone = splits.get(0, {})
     sampled = term_stats.documents(session, period_ids, term_stats.COMMENTS)
     summaries = []
-    for pillar_id in pillar_ids:
-        for theme in theme_service.for_pillar(session, pillar_id, active_only=False):
-            n = counts.get(theme.id, 0)
-            if not theme.active and not n:
-                continue
-            summaries.append(ThemeSummary(
-                theme=theme, count=n, share=(n / base) if base else 0.0,
-                by_type=by_type.get(theme.id, {}), by_country=by_country.get(theme.id, {}),
-                by_language=by_language.get(theme.id, {}),
-                terms=term_stats.distinctive(session, period_ids, term_stats.COMMENTS, theme.id)
-                if n else [],
-                quotes=_quotes(session, period_ids, theme) if n else [],
-            ))
+    shown_themes = [theme for pillar_id in pillar_ids
+                    for theme in theme_service.for_pillar(session, pillar_id, active_only=False)
+                    if theme.active or counts.get(theme.id, 0)]
+    terms = term_stats.distinctive_of_groups(
+        session, period_ids, term_stats.COMMENTS,
+        [theme.id for theme in shown_themes if counts.get(theme.id, 0)])
+    for theme in shown_themes:
+        n = counts.get(theme.id, 0)
+        summaries.append(ThemeSummary(
+            theme=theme, count=n, share=(n / base) if base else 0.0,
+            by_type=by_type.get(theme.id, {}), by_country=by_country.get(theme.id, {}),
+            by_language=by_language.get(theme.id, {}),
+            terms=terms.get(theme.id, []),
+            quotes=_quotes(session, period_ids, theme) if n else [],
+        ))
     summaries.sort(key=lambda s: (-s.count, s.theme.position))
     positions, positions_total = campaign_summaries.positions(session, period_ids)
     uncovered_count = everyone.get(term_stats.UNCOVERED, 0)

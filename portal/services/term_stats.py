@@ -287,31 +287,51 @@ def distinctive(session: Session, period_ids: Sequence[int], kind: str, group: i
                 top: int = 8, min_docs: int = 2) -> list[DistinctiveTerm]:
     """portal.text.terms.TermCounter.distinctive over the stored counts: the words the group's
     documents use more than the others, most distinctive first."""
-    inside = documents(session, period_ids, kind, group)
-    outside = documents(session, period_ids, kind) - inside
-    if inside == 0 or outside <= 0:
-        return []
-    # Each term's count among everyone by its primary key (a correlated lookup), whatever the
-    # planner knows of the table: a join planned without statistics could compare every pair.
-    everyone = TermCount.__table__.alias("everyone")
-    df = (select(func.sum(everyone.c.docs))
-          .where(everyone.c.period_id.in_(period_ids), everyone.c.kind == kind,
-                 everyone.c.group_id == 0, everyone.c.term == TermCount.term)
-          .correlate(TermCount).scalar_subquery())
-    rows = session.execute(
-        select(TermCount.term, func.sum(TermCount.docs), df)
-        .where(TermCount.period_id.in_(period_ids), TermCount.kind == kind,
-               TermCount.group_id == group, TermCount.term != literal(""))
-        .group_by(TermCount.term).having(func.sum(TermCount.docs) >= min_docs))
-    scored = []
-    for term, a, df in rows:
-        z = log_odds_z(int(a), inside, int(df) - int(a), outside)
-        if z > 0:
-            scored.append((z, term, int(a)))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    best = scored[:top]
-    shown = written_forms(session, period_ids, [t for _, t, _ in best])
-    return [DistinctiveTerm(shown.get(t, t), round(z, 3), a) for z, t, a in best]
+    return distinctive_of_groups(session, period_ids, kind, [group], top, min_docs)[group]
+
+
+def distinctive_of_groups(session: Session, period_ids: Sequence[int], kind: str,
+                          groups: Iterable[int], top: int = 8, min_docs: int = 2
+                          ) -> dict[int, list[DistinctiveTerm]]:
+    """`distinctive` for several groups of one kind (the themes of a summary): everyone's counts
+    are read once for all of them, not once per group."""
+    wanted = sorted(set(groups))
+    if not wanted:
+        return {}
+    scope = (TermCount.period_id.in_(period_ids), TermCount.kind == kind)
+    sizes = {group: int(n or 0) for group, n in session.execute(
+        select(TermCount.group_id, func.sum(TermCount.docs))
+        .where(*scope, TermCount.term == "", TermCount.group_id.in_([0, *wanted]))
+        .group_by(TermCount.group_id))}
+    everyone = sizes.get(0, 0)
+    counted = [g for g in wanted if sizes.get(g, 0) > 0 and everyone - sizes.get(g, 0) > 0]
+    scored: dict[int, list[tuple[float, str, int]]] = {g: [] for g in wanted}
+    if counted:
+        rows = session.execute(
+            select(TermCount.group_id, TermCount.term, func.sum(TermCount.docs))
+            .where(*scope, TermCount.group_id.in_(counted), TermCount.term != literal(""))
+            .group_by(TermCount.group_id, TermCount.term)
+            .having(func.sum(TermCount.docs) >= min_docs)).all()
+        # Each of those terms among everyone (group 0), read by key in batches.
+        terms = sorted({term for _, term, _ in rows})
+        df: dict[str, int] = {}
+        for start in range(0, len(terms), BATCH):
+            df.update((term, int(n or 0)) for term, n in session.execute(
+                select(TermCount.term, func.sum(TermCount.docs))
+                .where(*scope, TermCount.group_id == 0,
+                       TermCount.term.in_(terms[start:start + BATCH]))
+                .group_by(TermCount.term)))
+        for group, term, a in rows:
+            inside = sizes[group]
+            a = int(a)
+            z = log_odds_z(a, inside, max(df.get(term, a), a) - a, everyone - inside)
+            if z > 0:
+                scored[group].append((z, term, a))
+    best = {g: sorted(found, key=lambda t: (-t[0], t[1]))[:top] for g, found in scored.items()}
+    shown = written_forms(session, period_ids, sorted({t for found in best.values()
+                                                       for _, t, _ in found}))
+    return {g: [DistinctiveTerm(shown.get(t, t), round(z, 3), a) for z, t, a in found]
+            for g, found in best.items()}
 
 
 def written_forms(session: Session, period_ids: Sequence[int],
