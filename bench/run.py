@@ -2,6 +2,7 @@
 
     python -m bench.run --quick                      # make bench: 20k vs 2k comments, SQLite
     python -m bench.run --rows 1000000 --pg URL      # make bench-full: 1M vs 10k, both engines
+    python -m bench.run --rows 1000000 --pg URL --engines postgresql   # one engine only
 
 Databases are built once per engine and size (bench/data.py) and shared by the measurements:
 public pages and submission under gunicorn against a bare Flask app (bench/pages.py), staff and
@@ -34,6 +35,8 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("PORTAL_BENCH_DATABASE_URL"),
                         help="PostgreSQL URL; its database name prefixes the scratch ones")
     parser.add_argument("--only", nargs="*", choices=GROUPS, default=list(GROUPS))
+    parser.add_argument("--engines", nargs="*", choices=("sqlite", "postgresql"),
+                        help="which databases (default: SQLite, and PostgreSQL with --pg)")
     parser.add_argument("--seconds", type=float, default=15, help="length of each load test")
     parser.add_argument("--burst-seconds", type=float, help="length of the burst (60; 15 quick)")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
@@ -44,7 +47,9 @@ def main() -> None:
         args.rows, args.baseline, args.seconds, comments, rush = 20_000, 2_000, 5, 160, 15.0
         repeat = {"queue": 7, "search": 7, "summary": 1}
     rush = args.burst_seconds or rush
-    engines = ["sqlite", *(["postgresql"] if args.pg else [])]
+    engines = args.engines or ["sqlite", *(["postgresql"] if args.pg else [])]
+    if "postgresql" in engines and not args.pg:
+        parser.error("--engines postgresql needs --pg URL")
     machine = common.describe_machine(args.pg)
     print(f"Machine: {machine}")
     scratch = common.Scratch(args.pg)
