@@ -203,3 +203,22 @@ def test_rebuild_command_recounts_what_was_loaded_around_the_services(
     assert assert_as_if_counted_afresh(app) == kept
     missing = app.test_cli_runner().invoke(args=["summaries", "rebuild", "--period", "nope"])
     assert missing.exit_code != 0 and "no comment period" in missing.output
+
+
+def test_rebuild_in_small_batches_writes_the_same_counts(
+        app: Flask, period: CommentPeriod, monkeypatch: pytest.MonkeyPatch) -> None:
+    q1, _ = _questions(app, period)
+    answer = (AnswerInput(q1, 1, "Transmission permits."),)
+    ids = [add_submission(app, period, body=f"{text} ({n})", email=f"b{n}@example.org",
+                          declared_language="en", answers=answer if n % 2 else ())[0]
+           for n, text in enumerate([SOLAR, TRUCKS] * 4)]
+    for n, sid in enumerate(ids):
+        _with_theme(app, sid, "energy" if n % 2 else "border")
+    publish(app, *ids[:7])
+    kept = assert_as_if_counted_afresh(app)
+    # Three comments a batch, the held changes written after every batch: every term is
+    # written in several pieces, and the pieces add up to what one write of the sums gives.
+    monkeypatch.setattr(term_stats, "BATCH", 3)
+    monkeypatch.setattr(term_stats, "HELD", 1)
+    assert assert_as_if_counted_afresh(app) == kept
+    assert sum(n for k, n in kept.items() if k[1:] == ("c", 0, "")) == 7

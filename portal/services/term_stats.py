@@ -51,6 +51,7 @@ _NEW = "term_stats_new"
 _WATCHED = ("status", "body", "public_body", "language", "period_id", "submitter_type",
             "country")
 BATCH = 500
+HELD = 200_000  # count changes kept in memory before they are written (~200 bytes each)
 MAX_FORM = 64
 
 Key = tuple[int, str, int, str]  # period, kind, group, term
@@ -142,14 +143,28 @@ def apply_pending(session: Session) -> None:
 
 def refresh(session: Session, ids: Sequence[int]) -> int:
     """Take back what these comments counted and count them as they are now; returns how many
-    changed. Idempotent: a comment counted as it is costs a read, no write."""
+    changed. Idempotent: a comment counted as it is costs a read, no write.
+
+    The changes to the counts are summed over the batches and written once (or whenever HELD
+    keys are waiting), not once per batch: every batch touches the same frequent terms, and on
+    PostgreSQL each upsert of a row leaves a version of it that no one can clean up before the
+    transaction ends, so a rebuild that wrote per batch slowed down with every batch."""
     changed = 0
+    counts: Counter[Key] = Counter()
+    forms: Counter[tuple[int, str, str]] = Counter()
     for start in range(0, len(ids), BATCH):
-        changed += _refresh_batch(session, ids[start:start + BATCH])
+        changed += _refresh_batch(session, ids[start:start + BATCH], counts, forms)
+        if len(counts) + len(forms) > HELD:
+            _add(session, counts, forms)
+            counts.clear()
+            forms.clear()
+    _add(session, counts, forms)
     return changed
 
 
-def _refresh_batch(session: Session, ids: Sequence[int]) -> int:
+def _refresh_batch(session: Session, ids: Sequence[int], counts: Counter[Key],
+                   forms: Counter[tuple[int, str, str]]) -> int:
+    """Store what these comments count now and add the changes to counts and forms."""
     rows = session.execute(
         select(Submission.id, Submission.period_id, Submission.status, Submission.body,
                Submission.public_body, Submission.language, Submission.submitter_type,
@@ -180,8 +195,6 @@ def _refresh_batch(session: Session, ids: Sequence[int]) -> int:
         who = (r.submitter_type.value, r.country.value, r.language.value)
         new[r.id] = (r.period_id, contribution(body, r.language, themes[r.id], answers[r.id],
                                                who))
-    counts: Counter[Key] = Counter()
-    forms: Counter[tuple[int, str, str]] = Counter()
     gone, stored = [], []
     for sid in sorted(set(old) | set(new)):
         before, after = old.get(sid), new.get(sid)
@@ -198,7 +211,6 @@ def _refresh_batch(session: Session, ids: Sequence[int]) -> int:
         session.execute(delete(SubmissionTerms).where(SubmissionTerms.submission_id.in_(gone)))
     if stored:
         session.execute(insert(SubmissionTerms), stored)
-    _add(session, counts, forms)
     return len(set(gone) | {s["submission_id"] for s in stored})
 
 
