@@ -19,6 +19,7 @@ class SessionlessApi(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
+    from portal.api import downloads as _downloads  # noqa: F401 - adds its routes to bp
     from portal.api.docs import bp as docs_bp
     from portal.api.http import cors
     from portal.api.routes import bp

@@ -13,20 +13,18 @@ from typing import Any
 from flask import Blueprint, current_app, g, request, url_for
 from werkzeug import Response
 
-from portal.api import bulk, cursors, serialize, spec
+from portal.api import cursors, serialize, spec
 from portal.api.errors import ApiError, bad_parameter, from_api_error
 from portal.api.http import (
     check_params,
     choose_lang,
     datetime_arg,
     enum_arg,
-    if_match_fails,
     int_arg,
     json_response,
     latest,
     limit_arg,
     text_arg,
-    validated,
 )
 from portal.api.summaries import summary_response
 from portal.db import get_session
@@ -41,7 +39,6 @@ csrf.exempt(bp)
 bp.register_error_handler(ApiError, from_api_error)
 
 api_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")
-download_limit = limiter.limit(lambda: current_app.config["RATELIMIT_API_DOWNLOAD"])
 
 FILTERS = ("submitter_type", "country", "language", "theme", "question", "campaign")
 
@@ -258,65 +255,3 @@ def period_outcome(key: str) -> Response:
         raise ApiError(404, "outcome_not_found")
     return json_response(serialize.outcome(published, found, _ctx()), lang=g.lang,
                          last_modified=published.published_at)
-
-
-def _download(key: str, fmt: str, checksum: bool) -> Response:
-    check_params(())
-    opener = current_app.extensions["portal_sessionmaker"]
-    session = opener()
-    try:
-        open_data.snapshot(session)
-        found = open_data.period_by_key(session, key)
-        if found is None:
-            raise ApiError(404, "period_not_found")
-        download = bulk.prepare(session, found, fmt, g.lang)
-        if checksum and if_match_fails(download.etag):
-            raise ApiError(412, "precondition_failed")
-    except BaseException:
-        session.close()
-        raise
-    if checksum:
-        text = f"{download.digest()}  {download.filename}\n"
-        response = current_app.response_class(text, mimetype="text/plain")
-    else:
-        response = current_app.response_class(download.chunks(),
-                                              content_type=download.content_type)
-        response.call_on_close(session.close)
-        response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-        if (digest := download.repr_digest()) is not None:
-            response.headers["Repr-Digest"] = digest
-    answer = validated(response, download.etag, download.last_modified, g.lang)
-    if request.method == "HEAD" or answer.status_code == 304:
-        # No body will be read, so nothing would close the snapshot: close it now, or its
-        # transaction stays open (and blocks schema changes) until the response is collected.
-        session.close()
-    return answer
-
-
-@bp.get("/periods/<key>/comments.csv")
-@api_limit
-@download_limit
-def download_csv(key: str) -> Response:
-    return _download(key, "csv", checksum=False)
-
-
-@bp.get("/periods/<key>/comments.jsonl")
-@api_limit
-@download_limit
-def download_jsonl(key: str) -> Response:
-    return _download(key, "jsonl", checksum=False)
-
-
-@bp.get("/periods/<key>/comments.csv.sha256")
-@api_limit
-@download_limit
-def checksum_csv(key: str) -> Response:
-    return _download(key, "csv", checksum=True)
-
-
-@bp.get("/periods/<key>/comments.jsonl.sha256")
-@api_limit
-@download_limit
-def checksum_jsonl(key: str) -> Response:
-    return _download(key, "jsonl", checksum=True)
-
