@@ -43,6 +43,14 @@ def default_tasks_url(database_url: str) -> str:
     return f"sqlite:///{folder / 'tasks.sqlite3'}"
 
 
+def default_bulk_dir(database_url: str) -> Path:
+    """Bulk files of the open-data API: bulk/ beside the SQLite database, or in the instance
+    folder when the database is elsewhere. Derived data, rebuilt on demand: not in backups."""
+    if database_url.startswith("sqlite:///") and ":memory:" not in database_url:
+        return Path(database_url.removeprefix("sqlite:///")).parent / "bulk"
+    return INSTANCE_DIR / "bulk"
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = dict(overrides or {})
     env = os.environ.get("PORTAL_ENV", "production")
@@ -151,10 +159,20 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "EXPORT_DIR": os.environ.get("PORTAL_EXPORT_DIR") or None,
         "EXPORT_KEEP_DAYS": float(os.environ.get("PORTAL_EXPORT_KEEP_DAYS", "7")),
         "EXPORT_STALE_SECONDS": float(os.environ.get("PORTAL_EXPORT_STALE_SECONDS", "900")),
+        # Bulk downloads of the open-data API (portal/api/bulk_files.py): the folder the worker
+        # writes them to; up to how many published comments a period's file is still streamed
+        # in the request while it is not built (20,000 rows take about 4 s as CSV, well within
+        # a worker's 30 s); how often at most a larger period's file is rebuilt (seconds), its
+        # last file being served meanwhile.
+        "BULK_DIR": os.environ.get("PORTAL_BULK_DIR") or None,
+        "BULK_STREAM_MAX_ROWS": int(os.environ.get("PORTAL_BULK_STREAM_MAX_ROWS", "20000")),
+        "BULK_REFRESH_SECONDS": float(os.environ.get("PORTAL_BULK_REFRESH_SECONDS", "600")),
     }
     config.update(overrides)
     if not config["EXPORT_DIR"]:
         config["EXPORT_DIR"] = str(Path(config["UPLOAD_DIR"]) / "exports")
+    if not config["BULK_DIR"]:
+        config["BULK_DIR"] = str(default_bulk_dir(config["DATABASE_URL"]))
     if config["MAX_CONTENT_LENGTH"] is None:
         config["MAX_CONTENT_LENGTH"] = (config["ATTACHMENT_MAX_FILES"]
                                         * config["ATTACHMENT_MAX_BYTES"] + 2 * 1024 * 1024)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +44,10 @@ FOLLOW_UP_HORIZON = timedelta(minutes=10)
 ENRICH_KEY = "enrichment.queued"
 DRAIN_KEY = "outbox.queued"
 CHECK_KEY = "campaigns.queued"
+# Held, with the time it was last refreshed, while a bulk file's build waits or runs: one build
+# per file at a time. One older than bulk_files.STALE_SECONDS was left by a lost enqueue or a
+# dead worker, and the next download queues the build again.
+BULK_KEY = "bulk.building:{}:{}:{}"
 
 R = TypeVar("R")
 
@@ -115,6 +120,12 @@ class Tasks:
         self.sweep_exports = huey.periodic_task(
             crontab(minute="*/10"), name="exports.sweep")(in_app(self._sweep_exports))
 
+        # Bulk files of the open-data API: built when a download finds its file missing or out
+        # of date; every hour what dead builds left and the files of deleted periods removed.
+        self.build_bulk = huey.task(name="bulk.build")(in_app(_build_bulk))
+        self.sweep_bulk = huey.periodic_task(
+            crontab(minute="17"), name="bulk.sweep")(in_app(_sweep_bulk))
+
         @huey.on_shutdown(name="portal.close-storage")
         def close_storage() -> None:
             # Each worker thread's own connection (PostgreSQL keeps one per thread to LISTEN).
@@ -165,6 +176,31 @@ class Tasks:
         self.enqueue_exports(swept.requeued or [])
         return swept.removed + swept.failed
 
+    def enqueue_bulk(self, period_id: int, fmt: str, lang: str) -> bool:
+        """Ask a worker to build a period's bulk file, unless a build of it waits or runs;
+        whether one was queued. A failure to enqueue is logged, not raised (the next download
+        asks again)."""
+        from portal.api.bulk_files import STALE_SECONDS
+
+        key = BULK_KEY.format(period_id, fmt, lang)
+        try:
+            held = self.huey.get(key, peek=True)
+            if held is not None:
+                if time.time() - float(held) < STALE_SECONDS:
+                    return False
+                self.huey.delete(key)
+            if not self.huey.put_if_empty(key, time.time()):
+                return False
+            try:
+                self.build_bulk(period_id, fmt, lang)
+            except Exception:
+                self.huey.delete(key)
+                raise
+            return True
+        except Exception:
+            log.exception("could not enqueue the bulk file %s; the next download will", key)
+            return False
+
     def enqueue_drain(self) -> None:
         """Ask a worker to send what is due, unless a drain that has not started yet will; a
         failure to enqueue is logged, not raised (the periodic drain will find the rows)."""
@@ -212,6 +248,23 @@ def _run_export(job_id: int) -> str | None:
 
     state = export_jobs.run(job_id)
     return state.value if state is not None else None
+
+
+def _build_bulk(period_id: int, fmt: str, lang: str) -> None:
+    from portal.api import bulk_files
+
+    huey = tasks().huey
+    key = BULK_KEY.format(period_id, fmt, lang)
+    try:
+        bulk_files.build(period_id, fmt, lang, heartbeat=lambda: huey.put(key, time.time()))
+    finally:
+        huey.delete(key)  # the next download that finds the file out of date queues a build
+
+
+def _sweep_bulk() -> int:
+    from portal.api import bulk_files
+
+    return bulk_files.sweep()
 
 
 def _read_files() -> int:

@@ -156,6 +156,7 @@ def app(db_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
             # Each test its own page cache: a kept page never outlives its test's database.
             "PAGE_CACHE_URL": str(tmp_path_factory.mktemp("page-cache")),
             "EXPORT_DIR": str(db_dir / "exports"),
+            "BULK_DIR": str(db_dir / "bulk"),
         }
     )
     yield app

@@ -17,10 +17,16 @@ JOB_PAGE = re.compile(r"^/(?:en|es)/planning/exports/(\d+)$")
 def run_queued_exports(app: Flask) -> int:
     """Run the export tasks waiting in the app's queue through Huey itself, as a worker takes
     them; other tasks are put back untouched. Returns how many ran."""
+    return run_queued(app, "exports.run")
+
+
+def run_queued(app: Flask, name: str) -> int:
+    """Run the tasks of this name waiting in the app's queue through Huey itself, as a worker
+    takes them; other tasks are put back untouched. Returns how many ran."""
     huey = app.extensions["portal_tasks"].huey
     others, ran = [], 0
     while (task := huey.dequeue()) is not None:
-        if task.name == "exports.run":
+        if task.name == name:
             huey.execute(task)
             ran += 1
         else:

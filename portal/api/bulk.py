@@ -1,4 +1,4 @@
-"""Bulk downloads: every published comment of a period as CSV or JSON Lines, streamed.
+"""Bulk downloads: every published comment of a period as CSV or JSON Lines.
 
 The fields are the API's (serialize.FIELDS): JSON Lines holds one API comment object per line;
 the CSV's header row is the field names, lists are joined with "; ", and cells a spreadsheet
@@ -7,10 +7,19 @@ would run as formulas are neutralised (exports.writers.stream_csv). Labels follo
 Rows are read by key in batches from one snapshot (open_data.snapshot), so memory stays flat
 and the file agrees with its validator: the ETag digests everything the bytes depend on (the
 comments' latest change and count, the theme labels, the labels of the language, the site's
-address), and the same data gives the same bytes. The SHA-256 of a file is known only once it
-has been streamed: the `.sha256` address streams the same bytes through the hash, unless this
-worker already knows the digest for that validator (from an earlier checksum or a download that
-was read to the end); a download whose digest is known also carries it in `Repr-Digest`.
+address), and the same data gives the same bytes.
+
+A period's file is written once per validator by the worker (bulk_files.py), with its SHA-256,
+and then sent from disk (ranges, 304s) whatever its size: streaming a million-comment period
+takes longer than a web worker may (gunicorn kills a sync worker after 30 s, cutting the file).
+While the current file is not built yet, a period of at most BULK_STREAM_MAX_ROWS published
+comments is still streamed from here in the request, as below; a larger one gets its last file
+(an earlier snapshot with its own validators), or 503 with Retry-After when it has none yet.
+
+Streamed, the SHA-256 of a file is known only once it has been read: the `.sha256` address
+streams the same bytes through the hash, unless this worker already knows the digest for that
+validator (from an earlier checksum or a download that was read to the end); a download whose
+digest is known also carries it in `Repr-Digest`.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +44,9 @@ from portal.services import open_data
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 BATCH = 1000
 CHUNK = 64 * 1024
-# Change when the files' layout changes, so that no client keeps an old file as current.
+# Change when the bytes change for the same data (a field's format, the CSV's quoting), so that
+# no client keeps, and no built file serves, an old file as current. A field added or removed
+# changes the validator by itself (serialize.FIELDS is part of it).
 LAYOUT = 1
 
 
@@ -53,6 +64,7 @@ class Download:
     ctx: serialize.Context
     etag: str
     last_modified: datetime | None
+    rows: int  # published comments: the file's rows
 
     @property
     def filename(self) -> str:
@@ -71,7 +83,7 @@ class Download:
             return None
         return f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Generator[bytes, None, None]:
         """The file's bytes; its digest is remembered once it has been read to the end."""
         hasher = hashlib.sha256()
         try:
@@ -95,15 +107,17 @@ class Download:
         return digest
 
 
-def prepare(session: Session, period: CommentPeriod, fmt: str, lang: str) -> Download:
-    """Compute the validators of a period's file in `session`, which must be a snapshot."""
-    ctx = serialize.Context.of(session, lang)
+def prepare(session: Session, period: CommentPeriod, fmt: str, lang: str,
+            ctx: serialize.Context | None = None) -> Download:
+    """Compute the validators of a period's file in `session`, which must be a snapshot; `ctx`
+    in place of this request's (the file as it reads at another address of the site)."""
+    ctx = ctx or serialize.Context.of(session, lang)
     published = open_data.counts(session).get(period.id, {}).get(Status.PUBLISHED, 0)
     changed = open_data.last_change(session, [period.id])
     themes = open_data.themes_changed_at(session, [period.pillar_id])
-    etag = etag_of("bulk", LAYOUT, period.id, period.docket_id, fmt, published, changed, themes,
-                   ctx.fingerprint())
-    return Download(session, period, fmt, ctx, etag, latest(changed, themes))
+    etag = etag_of("bulk", LAYOUT, serialize.FIELDS, period.id, period.docket_id, fmt, published,
+                   changed, themes, ctx.fingerprint())
+    return Download(session, period, fmt, ctx, etag, latest(changed, themes), published)
 
 
 def _cell(value: Any) -> Any:

@@ -48,6 +48,8 @@ MESSAGES: dict[str, LazyString] = {
                                    "second quotation mark, or remove it."),
     "search_too_many_terms": _l("Use at most 12 words in a search."),
     "search_empty": _l("Give at least one word to search for."),
+    "file_being_prepared": _l("This file is being prepared. Ask again after the number of "
+                              "seconds given in Retry-After."),
 }
 
 # Hints for bad_parameter, by kind of value.
@@ -64,12 +66,15 @@ HINTS: dict[str, LazyString] = {
 
 
 class ApiError(Exception):
-    """An error a view answers with; `params` fill the message's placeholders."""
+    """An error a view answers with; `params` fill the message's placeholders, `headers` go
+    with it (Retry-After on a 503)."""
 
-    def __init__(self, status: int, code: str, **params: Any) -> None:
+    def __init__(self, status: int, code: str, *, headers: dict[str, str] | None = None,
+                 **params: Any) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
+        self.headers = headers or {}
         self.params = params
 
     @property
@@ -99,7 +104,7 @@ def error_response(status: int, code: str | None = None, message: str | None = N
 
 
 def from_api_error(exc: ApiError) -> Response:
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, exc.headers)
 
 
 def from_http_exception(exc: HTTPException) -> Response:

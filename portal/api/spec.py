@@ -157,6 +157,10 @@ OPERATIONS = [
 ]
 
 
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "string"},
+                               "description": _l("Seconds to wait before trying again.")}}
+
+
 def _error(description: LazyString, headers: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {"description": description,
                                 "content": {"application/json": {"schema": ref("Error")}}}
@@ -182,9 +186,11 @@ def _operation(op: Operation) -> dict[str, Any]:
         responses["404"] = _error(_l("Nothing of that name is published."))
     if op.media_type == "text/plain":
         responses["412"] = _error(_l("The data changed since the version in If-Match."))
-    responses["429"] = _error(_l("Too many requests from your address."), {
-        "Retry-After": {"schema": {"type": "string"},
-                        "description": _l("Seconds to wait before trying again.")}})
+    responses["429"] = _error(_l("Too many requests from your address."), RETRY_AFTER)
+    if "downloads" in op.tags:
+        responses["503"] = _error(_l(
+            "The file of a large period is being prepared and no earlier one is there yet: "
+            "ask again after Retry-After seconds."), RETRY_AFTER)
     responses["default"] = _error(_l("Another error, in the same shape."))
     return {
         "operationId": op.endpoint.removeprefix("api."),
