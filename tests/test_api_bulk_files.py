@@ -20,6 +20,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from portal import create_app
 from portal.api import bulk_files
 from portal.db import write_session
 from portal.models import CommentPeriod
@@ -166,6 +167,20 @@ def test_a_change_serves_the_last_file_while_the_next_is_built(
     published(site, period, body="Y otro más.")
     assert _get(site, url).data == fresh.data
     assert _queued(site) == []
+
+
+def test_the_rate_limiter_keeps_the_503s_own_retry_after(site: Flask,
+                                                          period: CommentPeriod) -> None:
+    """The limiter sets Retry-After on every answer to when the client's window resets (an hour
+    for downloads); a file being prepared is worth asking for again much sooner."""
+    limited = create_app({**site.config, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        answer = _get(limited, _url(period))
+        assert answer.status_code == 503 and answer.headers["X-RateLimit-Remaining"] == "29"
+        assert answer.headers["Retry-After"] == str(bulk_files.retry_after(3)) == "5"
+    finally:
+        limited.extensions["portal_engine"].dispose()
 
 
 def test_a_small_period_streams_while_its_file_is_built(site: Flask,

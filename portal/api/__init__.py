@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 PREFIX = "/api/"
@@ -27,6 +27,18 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(docs_bp)
     app.session_interface = SessionlessApi()
+
+    def keep_retry_after(response: Response) -> Response:
+        """The Retry-After an error answer set (error_response), not the rate limiter's, which
+        sets one on every response to when the client's window resets (an hour for
+        downloads): a 503 for a file being prepared means sooner."""
+        wanted = g.pop("retry_after", None)
+        if wanted is not None:
+            response.headers["Retry-After"] = wanted
+        return response
+
+    # Flask runs after-request functions last registered first: this one runs after all others.
+    app.after_request_funcs.setdefault(None, []).insert(0, keep_retry_after)
 
     @app.after_request
     def open_to_every_origin(response: Response) -> Response:

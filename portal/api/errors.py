@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, g
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -100,6 +100,8 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if "Retry-After" in response.headers:
+        g.retry_after = response.headers["Retry-After"]  # see api.keep_retry_after
     return response
 
 
