@@ -281,3 +281,28 @@ def test_search_pages_read_matches_a_window_at_a_time(
         url = html_lib.unescape(more.group(1)) if more else None
     assert seen == [t for _, t in reversed(made)]
     assert shown(client, open_period, q="solar turbines") == []
+
+
+def test_a_period_lists_its_own_comments_among_other_periods(
+    app: Flask, client: FlaskClient, open_period: CommentPeriod
+) -> None:
+    """A page reads only between the period's first and last published comment: comments of
+    another period before, among and after them are never shown, and a newer one of its own
+    is, at once."""
+    from tests.conftest import make_period
+
+    other = make_period(app, slug="other-2026")
+    made = {}
+    for name, period in (("other-1", other), ("a-1", open_period), ("other-2", other),
+                         ("a-2", open_period), ("other-3", other), ("other-4", other)):
+        made[name] = add_submission(app, period, subject=name, body=f"Border crossings {name}.")
+    publish(app, *(sid for sid, _ in made.values()))
+    own = [made["a-2"][1], made["a-1"][1]]
+    assert shown(client, open_period) == own
+    assert shown(client, open_period, q="border") == own
+    newest = add_submission(app, open_period, subject="a-3", body="Border crossings a-3.")
+    publish(app, newest[0])
+    assert shown(client, open_period) == [newest[1], *own]
+    assert shown(client, open_period, q="crossings") == [newest[1], *own]
+    assert shown(client, other) == [made[n][1] for n in ("other-4", "other-3", "other-2",
+                                                         "other-1")]

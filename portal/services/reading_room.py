@@ -113,7 +113,7 @@ def published(
     phrases = search.parse(filters.query)
     query = _filtered(period, filters)
     paged = query.options(selectinload(Submission.answers))
-    within = _span(session, period) if phrases else None
+    within = _span(session, period)
 
     def beyond(bound: int, descending: bool) -> bool:
         return bool(search.matching_ids(session, query, phrases, 1, descending=descending,
