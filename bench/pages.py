@@ -34,6 +34,10 @@ PAGES = {"home": "/en/", "pillar": "/es/pillars/{pillar}", "period": "/en/period
 UNCACHED = {"home, rendered (page cache off)": "/en/"}
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CLIENTS = 8
+# Comments sent to each server before it is timed: a worker's first requests load templates,
+# catalogs and the period (a few hundred milliseconds), which in a run of 160 comments was a
+# third of the time measured.
+WARM_UP = 3 * CLIENTS
 
 
 def python_rate(base: str, path: str, seconds: float, clients: int = 16) -> float:
@@ -160,6 +164,7 @@ def measure(url: str, slug: str, seconds: float, comments: int,
     if engine != "SQLite":
         return results
     with common.gunicorn("bench.hello:app", common.server_env(url)) as bare:
+        submit_rate(bare, "/post", comment_fields(WARM_UP))
         bare_posts, bare_statuses = submit_rate(bare, "/post", comment_fields(comments))
     results.append(Result("—", "submission client (Python threads): bare Flask vs its ceiling",
                           "fixed-bytes server", post_ceiling, "bare Flask", bare_posts, "/s",
@@ -167,8 +172,9 @@ def measure(url: str, slug: str, seconds: float, comments: int,
                           "near 1, the client and not Flask limits the submission baseline"))
     # Comments go into a copy, so the pages above and other benchmarks keep their data.
     copy = common.copy_sqlite(url, "submissions", scratch)
-    before = _count(copy)
     with common.gunicorn("wsgi:app", common.server_env(copy)) as portal:
+        submit_rate(portal, f"/en/periods/{slug}/comment", comment_fields(WARM_UP))
+        before = _count(copy)
         rate, statuses = submit_rate(portal, f"/en/periods/{slug}/comment",
                                      comment_fields(comments))
     stored = _count(copy) - before
