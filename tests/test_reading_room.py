@@ -283,13 +283,19 @@ def test_search_pages_read_matches_a_window_at_a_time(
     assert shown(client, open_period, q="solar turbines") == []
 
 
+@pytest.mark.parametrize("sparse", [1000, 2], ids=["rare-word", "common-word"])
 def test_a_period_lists_its_own_comments_among_other_periods(
-    app: Flask, client: FlaskClient, open_period: CommentPeriod
+    app: Flask, client: FlaskClient, open_period: CommentPeriod, sparse: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A page reads only between the period's first and last published comment: comments of
     another period before, among and after them are never shown, and a newer one of its own
-    is, at once."""
+    is, at once. On PostgreSQL a word with more than SPARSE matches is checked comment by
+    comment in one statement, bounded the same way."""
+    from portal.services import search
     from tests.conftest import make_period
+
+    monkeypatch.setattr(search, "SPARSE", sparse)
 
     other = make_period(app, slug="other-2026")
     made = {}

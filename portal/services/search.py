@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import Select, bindparam, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from portal.models import Attachment, FileState, Submission
@@ -182,6 +182,8 @@ def _tsquery(phrases: list[list[str]]) -> str:
     return " & ".join("(" + " <-> ".join(f"'{w}'" for w in phrase) + ")" for phrase in phrases)
 
 
+# The search documents (made by raw SQL in the migrations, not mapped), for a join.
+_FTS = table("submission_fts", column("submission_id"), column("document"))
 _TS_MATCH = ("(document @@ to_tsquery('english', :q) OR document @@ to_tsquery('spanish', :q) "
              "OR document @@ to_tsquery('simple', :q))")
 
@@ -202,8 +204,8 @@ def matching_ids(session: Session, query: Select[Any], phrases: list[list[str]],
                                     .order_by(order).limit(limit)))
     if session.get_bind().dialect.name == "postgresql":
         ids = _sparse_matches(session, phrases, descending, bound)
-        if ids is None:  # a common word: it fills a page within the newest comments
-            ids = _check_newest(session, _within(query, within), phrases, limit, descending)
+        if ids is None:  # a common word: the query's own newest matches, in order
+            return _check_newest(session, query, phrases, limit, descending, bound, within)
     else:
         ids = _fts5_windows(session, query, phrases, limit, descending, bound, within)
     if not ids:
@@ -293,28 +295,21 @@ def _sparse_matches(session: Session, phrases: list[list[str]], descending: bool
     return [i for i in found if (i < bound if descending else i > bound)]
 
 
-def _check_newest(session: Session, query: Select[Any],
-                  phrases: list[list[str]], limit: int, descending: bool) -> list[int]:
-    """PostgreSQL, a common word: the newest comments of the query, a window at a time, each
-    checked against the index by its key."""
-    found: list[int] = []
-    size, cursor = WINDOW, None
+def _check_newest(session: Session, query: Select[Any], phrases: list[list[str]], limit: int,
+                  descending: bool, bound: int | None,
+                  within: tuple[int, int] | None) -> list[int]:
+    """PostgreSQL, a common word: the newest comments of the query whose search document
+    matches, in one statement that walks the query's comments by id and reads each one's
+    document by key, stopping at `limit` (a count of 1,001 matches checks about 2,500). The
+    documents' own walk is bounded like the comments' (the planner carries no range across the
+    join), so it never reads other periods' newer documents."""
     order = Submission.id.desc() if descending else Submission.id.asc()
-    ids_only = query.with_only_columns(Submission.id).order_by(order)
-    while len(found) < limit:
-        windowed = ids_only
-        if cursor is not None:
-            windowed = windowed.where(Submission.id < cursor if descending
-                                      else Submission.id > cursor)
-        window = list(session.scalars(windowed.limit(size)))
-        if not window:
-            break
-        matched = set(session.scalars(text(
-            f"SELECT submission_id FROM submission_fts WHERE submission_id IN :ids "  # noqa: S608 - fixed text
-            f"AND {_TS_MATCH}").bindparams(bindparam("ids", expanding=True)),
-            {"ids": window, "q": _tsquery(phrases)}))
-        found += [i for i in window if i in matched][:limit - len(found)]
-        if len(window) < size:
-            break
-        cursor, size = window[-1], min(size * 4, MAX_WINDOW)
-    return found
+    document = _FTS.c.submission_id
+    matching = (_within(query, within).with_only_columns(Submission.id)
+                .join(_FTS, document == Submission.id)
+                .where(text(_TS_MATCH).bindparams(q=_tsquery(phrases))))
+    if bound is not None:
+        matching = matching.where(document < bound if descending else document > bound)
+    if within is not None:
+        matching = matching.where(document.between(*within))
+    return list(session.scalars(matching.order_by(order).limit(limit)))
