@@ -22,11 +22,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,12 +37,12 @@ from sqlalchemy import select
 
 from portal.api import bulk
 from portal.db import new_session
+from portal.files import PARTIAL_PREFIX, sync_folder, write_whole
 from portal.models import CommentPeriod
 from portal.models.types import utcnow
 from portal.services import open_data
 
 DESCRIPTION = ".json"
-PARTIAL_PREFIX = ".partial-"
 # A build that has not written for this long (nor refreshed its place in the queue) is dead:
 # its temporary file may go, and a download may queue the build again.
 STALE_SECONDS = 15 * 60
@@ -217,7 +215,7 @@ def build(period_id: int, fmt: str, lang: str,
         target.mkdir(parents=True, exist_ok=True)
         name = _name(fmt, lang, download.etag)
         with contextlib.closing(download.chunks()) as chunks:  # closes the session
-            sha256, size = _put(target / name, _beating(chunks, heartbeat))
+            sha256, size = write_whole(target / name, _beating(chunks, heartbeat))
     built = Built(target / name, download.etag, sha256, size, download.rows,
                   download.last_modified, started, download.period.docket_id,
                   download.ctx.comment_url)
@@ -228,8 +226,8 @@ def build(period_id: int, fmt: str, lang: str,
         "comment_url": built.comment_url,
     }
     # Only now is the file served: its description is the last thing put in place.
-    _put(target / (name + DESCRIPTION), [json.dumps(description, indent=1).encode()])
-    _sync_folder(target)
+    write_whole(target / (name + DESCRIPTION), [json.dumps(description, indent=1).encode()])
+    sync_folder(target)
     _keep_newest(period_id, fmt, lang)
     return built
 
@@ -241,37 +239,6 @@ def _beating(chunks: Iterable[bytes], heartbeat: Callable[[], object]) -> Iterat
         if time.monotonic() - told >= HEARTBEAT_SECONDS:
             heartbeat()
             told = time.monotonic()
-
-
-def _put(path: Path, chunks: Iterable[bytes]) -> tuple[str, int]:
-    """Write `path` whole or not at all: under a temporary name beside it, hashed, on disk,
-    then renamed. Returns its SHA-256 and size."""
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=PARTIAL_PREFIX)
-    digest, size = hashlib.sha256(), 0
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
-    return digest.hexdigest(), size
-
-
-def _sync_folder(path: Path) -> None:
-    """Make the renames themselves durable."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove(built: Built) -> None:

@@ -13,11 +13,8 @@ older than EXPORT_KEEP_DAYS and enqueues queued jobs whose enqueue was lost.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.db import new_session, write_session
+from portal.files import PARTIAL_PREFIX, sync_folder, write_whole
 from portal.models import ExportJob, ExportState
 from portal.models.types import utcnow
 from portal.services import audit, consultations, exports
@@ -36,7 +34,6 @@ log = logging.getLogger(__name__)
 
 # session.info key: ids of jobs to enqueue once the session commits.
 QUEUED = "export_jobs.queued"
-PARTIAL_PREFIX = ".partial-"
 # How often a running job writes its progress (seconds): often enough for the page to move,
 # rarely enough not to slow the export.
 PROGRESS_EVERY = 1.0
@@ -174,7 +171,6 @@ def run(job_id: int) -> ExportState | None:
     if claimed is None:
         return None
     target = folder()
-    partial: str | None = None
     try:
         session = new_session()
         try:
@@ -187,45 +183,20 @@ def run(job_id: int) -> ExportState | None:
         if claimed.options.fmt != "html":
             _set(job_id, rows_total=export.count(), updated_at=utcnow())
         target.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=target, prefix=PARTIAL_PREFIX)
-        digest = hashlib.sha256()
-        size = 0
         progress = _Progress(job_id)
-        with os.fdopen(handle, "wb") as out:
-            for chunk in export.chunks(progress):
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        # Whole and on disk: only now does it get the name a download looks for.
-        os.replace(partial, target / claimed.stored_name)
-        partial = None
-        _sync_folder(target)
+        # Whole and on disk before it gets the name a download looks for.
+        sha256, size = write_whole(target / claimed.stored_name, export.chunks(progress))
+        sync_folder(target)
     except Exception as exc:
         log.exception("export %s failed", job_id)
         _set(job_id, state=ExportState.FAILED, finished_at=utcnow(), updated_at=utcnow(),
              error=f"{type(exc).__name__}: {exc}"[:2000])
         return ExportState.FAILED
-    finally:
-        if partial is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(partial)
     rows = progress.rows if claimed.options.fmt != "html" else None
     _set(job_id, state=ExportState.DONE, finished_at=utcnow(), updated_at=utcnow(),
-         size=size, sha256=digest.hexdigest(), row_count=rows,
+         size=size, sha256=sha256, row_count=rows,
          rows_written=progress.rows, **({"rows_total": rows} if rows is not None else {}))
     return ExportState.DONE
-
-
-def _sync_folder(path: Path) -> None:
-    """Make the rename itself durable."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 @dataclass

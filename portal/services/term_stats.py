@@ -295,18 +295,12 @@ def facts(session: Session, period_ids: Sequence[int], kind: str) -> dict[int, d
     return found
 
 
-def distinctive(session: Session, period_ids: Sequence[int], kind: str, group: int,
-                top: int = 8, min_docs: int = 2) -> list[DistinctiveTerm]:
-    """portal.text.terms.TermCounter.distinctive over the stored counts: the words the group's
-    documents use more than the others, most distinctive first."""
-    return distinctive_of_groups(session, period_ids, kind, [group], top, min_docs)[group]
-
-
 def distinctive_of_groups(session: Session, period_ids: Sequence[int], kind: str,
                           groups: Iterable[int], top: int = 8, min_docs: int = 2
                           ) -> dict[int, list[DistinctiveTerm]]:
-    """`distinctive` for several groups of one kind (the themes of a summary): everyone's counts
-    are read once for all of them, not once per group."""
+    """portal.text.terms.TermCounter.distinctive over the stored counts, for several groups of
+    one kind (the themes of a summary): per group, the words its documents use more than the
+    others, most distinctive first. Everyone's counts are read once for all the groups."""
     wanted = sorted(set(groups))
     if not wanted:
         return {}
