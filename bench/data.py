@@ -13,8 +13,10 @@ confirmed themes and their row in the full-text index, in each engine's shape
 (portal/services/term_stats.py, counted once after the load). The status counts come from the
 migration's triggers (statement-level on PostgreSQL, so COPY fires them once).
 
-The main period (pillar 1's) gets `rows` comments; the two others a twentieth each. One published
-comment in RARE_EVERY carries a rare word (RARE_WORD), for the rare-word search.
+The main period (pillar 1's) gets `rows` comments; the two others a twentieth each. RARE_MATCHES
+published comments of each period, spread evenly over it, carry a rare word (RARE_WORD): the
+rare-word search finds the same number of matches at every size (a page and a bit), so its time
+at 1M against 10k measures the search and not a longer result list.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ STAFF = {"moderator": "moderator@example.org", "planner": "planner@example.org",
 PUBLISHED_SHARE = 0.40
 REJECTED_SHARE = 0.05
 CAMPAIGN_SHARE = 0.05
-RARE_EVERY = 20_000
+RARE_MATCHES = 30
 RARE_WORD = "pitahaya"  # in both sentences below
 RARE_SENTENCE = {
     "en": "Our cooperative near Tecate also grows pitahaya for export.",
@@ -147,6 +149,8 @@ def generate(periods: list[_Period], theme_ids: dict[str, int], seed_value: int,
     for period in periods:
         span = (now - period.opens_at).total_seconds()
         step = span / (period.rows + 1)
+        rare_step = max(1, period.rows // RARE_MATCHES)
+        rare_due = 0  # rare words owed: one every rare_step comments, on a published one
         for j in range(period.rows):
             i = next(next_id)
             comment = generator.comment(period.pillar)
@@ -155,7 +159,10 @@ def generate(periods: list[_Period], theme_ids: dict[str, int], seed_value: int,
             status = ("published" if roll < PUBLISHED_SHARE else
                       "rejected" if roll < PUBLISHED_SHARE + REJECTED_SHARE else "pending")
             body = comment.body
-            if status == "published" and i % RARE_EVERY == 0:
+            if j % rare_step == 0 and j // rare_step < RARE_MATCHES:
+                rare_due += 1
+            if status == "published" and rare_due:
+                rare_due -= 1
                 body = f"{body} {RARE_SENTENCE[comment.language]}"
                 comment = Comment(w, comment.pillar, comment.themes, comment.language,
                                   comment.subject, body, comment.campaign)

@@ -51,6 +51,10 @@ def test_builder_fills_comments_counts_themes_and_the_index(app: Flask, db_url: 
             assert found, word
             assert all(s.status is Status.PUBLISHED and word in fold(s.subject + " " + s.body)
                        for s in found)
+        # The rare word: the same number of published matches whatever the size.
+        rare = reading_room.published(session, period,
+                                      reading_room.ReadingFilters(query=data.RARE_WORD))
+        assert (rare.total, rare.total_capped) == (data.RARE_MATCHES, False)
 
 
 def test_builder_is_the_same_for_the_same_seed() -> None:
