@@ -189,3 +189,32 @@ def test_two_workers_at_once_check_each_comment_once(
             members = session.scalar(select(func.count()).select_from(CampaignCheck)
                                      .where(CampaignCheck.campaign_id == campaign.id))
             assert campaign.size == members
+
+
+def test_fingerprints_worked_out_ahead_serve_only_the_text_they_came_from(
+        app: Flask, open_period: CommentPeriod) -> None:
+    """The worker fingerprints the next batch before it takes the write lock; under the lock
+    the finder uses a fingerprint only for the same text, so what it finds is the same as when
+    it works every fingerprint out itself."""
+    from portal.services.campaign_index import Finder, fingerprints
+
+    texts = border_letters(3)
+    ids = [add_submission(app, open_period, body=text, email=f"a{n}@example.org")[0]
+           for n, text in enumerate(texts)]
+    other = [x.text for x in letters() if x.campaign != "es-border"][0]
+    # The third comment's entry was taken from another text: it must be worked out again.
+    known = fingerprints([(ids[0], texts[0]), (ids[1], texts[1]), (ids[2], other)])
+    assert known[ids[2]][1] != fingerprint(texts[2])
+    with app.app_context(), write_session() as session:
+        rows = [session.get(Submission, i) for i in ids]
+        outcomes = Finder(session, open_period.id).run(rows, known)  # type: ignore[arg-type]
+    assert [o.joined for o in outcomes] == [False, True, True]
+    assert len({o.campaign.id for o in outcomes[1:] if o.campaign}) == 1
+
+    # The worker's own run, with the fingerprints worked out ahead, finds the same campaign.
+    fresh = [add_submission(app, open_period, body=text, email=f"b{n}@example.org")[0]
+             for n, text in enumerate(border_letters(5)[3:])]
+    with app.app_context():
+        assert campaigns.check_due().checked == len(fresh)
+    found = checks(app)
+    assert {found[i] for i in fresh} == {outcomes[1].campaign.id}  # type: ignore[union-attr]

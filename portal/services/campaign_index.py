@@ -20,9 +20,10 @@ most CANDIDATES texts compared. Comments with too little text (MIN_SHINGLES) joi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, literal, select, update
@@ -60,8 +61,16 @@ class _Exemplar:
     @property
     def shingles(self) -> frozenset[str]:
         if self._shingles is None:
-            self._shingles = frozenset(shingles(self.body))
+            self._shingles = _exemplar_shingles(self.submission_id, self.body)
         return self._shingles
+
+
+@lru_cache(maxsize=256)
+def _exemplar_shingles(submission_id: int, body: str) -> frozenset[str]:
+    """An exemplar's shingles, kept between batches (by id and text, so an edited text is
+    worked out again): during a rush every batch compares its comments with the same few
+    exemplars of the running campaigns, under the write lock. 256 of them: a few MB."""
+    return frozenset(shingles(body))
 
 
 @dataclass
@@ -110,6 +119,13 @@ _BANDS = cast(Table, CampaignBand.__table__)
 _CHECKS = cast(Table, CampaignCheck.__table__)
 
 
+def fingerprints(rows: Iterable[tuple[int, str]]) -> dict[int, tuple[str, Fingerprint]]:
+    """The fingerprints of some comments' texts, for `Finder.run`: the costly part of a check
+    (half its time), which needs no lock and no database, so the worker works it out before
+    taking the write lock that comments arriving meanwhile wait for."""
+    return {submission_id: (body, fingerprint(body)) for submission_id, body in rows}
+
+
 def keys_of(period_id: int, found: Fingerprint, submission_id: int) -> list[dict[str, int]]:
     return [{"period_id": period_id, "hash": key, "band": band, "submission_id": submission_id}
             for band, key in enumerate(found.keys)]
@@ -150,8 +166,15 @@ class Finder:
     new_bands: list[dict[str, int]] = field(default_factory=list)
     rep_words: dict[int, frozenset[str]] = field(default_factory=dict)
 
-    def run(self, submissions: Sequence[Submission]) -> list[Outcome]:
-        prints = {s.id: fingerprint(s.body) for s in submissions}
+    def run(self, submissions: Sequence[Submission],
+            known: Mapping[int, tuple[str, Fingerprint]] | None = None) -> list[Outcome]:
+        """`known`: fingerprints worked out beforehand (`fingerprints`), by comment id with the
+        text they were taken from; the others are worked out here."""
+        known = known or {}
+        prints: dict[int, Fingerprint] = {}
+        for s in submissions:
+            text, found = known.get(s.id, (None, None))
+            prints[s.id] = found if found is not None and text == s.body else fingerprint(s.body)
         self.session.flush()
         with self.session.no_autoflush:
             self._lookup({key for found in prints.values() for key in found.keys})
