@@ -312,3 +312,26 @@ def test_a_period_lists_its_own_comments_among_other_periods(
     assert shown(client, open_period, q="crossings") == [newest[1], *own]
     assert shown(client, other) == [made[n][1] for n in ("other-4", "other-3", "other-2",
                                                          "other-1")]
+
+
+@pytest.mark.parametrize("sparse", [1000, 2], ids=["rare-word", "common-word"])
+def test_a_search_counts_its_matches_up_to_a_cap(
+    app: Flask, client: FlaskClient, open_period: CommentPeriod, sparse: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search stops counting at COUNT_CAP and says "more than", in both languages; at or
+    under the cap the count is exact."""
+    from portal.services import reading_room, search
+
+    monkeypatch.setattr(reading_room, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "SPARSE", sparse)
+    made = [add_submission(app, open_period, subject=f"Solar {i}", body=f"Solar roofs {i}.",
+                           email=f"c{i}@example.org") for i in range(4)]
+    wind = add_submission(app, open_period, subject="Wind", body="Wind turbines and solar.")
+    publish(app, *(sid for sid, _ in made), wind[0])
+    page = room(client, open_period, q="roofs").get_data(as_text=True)
+    assert "More than 3 published comments match." in page
+    page = room(client, open_period, "es", q="roofs").get_data(as_text=True)
+    assert "Más de 3 comentarios publicados coinciden." in page
+    page = room(client, open_period, q="wind").get_data(as_text=True)
+    assert "1 published comment matches." in page
