@@ -276,7 +276,8 @@ _PROBES = "search_probes"
 def _sparse_matches(session: Session, phrases: list[list[str]], descending: bool,
                     bound: int | None) -> list[int] | None:
     """PostgreSQL: every match through the GIN index (a bitmap scan) when there are at most
-    SPARSE of them; None when there are more.
+    SPARSE of them; None when there are more, or when the planner expects the words in so many
+    documents that they are common without a probe (`_expected_common`).
 
     The probe is made once per search and transaction (a page, its neighbours and its count ask
     the same): the matches of the whole index, then those beyond `bound` picked here. A word
