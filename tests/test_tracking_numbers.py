@@ -25,8 +25,15 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from portal.db import write_session
+from portal.models import CommentPeriod, Submission
+from portal.models.outbox import MessageKind, OutboxMessage
 from portal.services import submissions
+from tests.conftest import add_submission, post_comment
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O or U
@@ -138,3 +145,32 @@ def test_each_process_starts_from_fresh_randomness() -> None:
     ]
     assert all(len(run) == 5 for run in runs), runs
     assert not runs[0] & runs[1]
+
+
+def test_a_number_already_given_is_drawn_again_through_the_form_and_the_service(
+        app: Flask, client: FlaskClient, open_period: CommentPeriod,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form stores a comment without looking its number up first (the unique index refuses
+    a repeat, next to impossible with 60 bits); forced here, the comment is stored under a new
+    number, receipted once, and the first comment is untouched."""
+    _, taken = add_submission(app, open_period, enrich=False)
+    fresh = submissions.new_tracking_number
+    drawn = iter([taken, taken])
+    monkeypatch.setattr(submissions, "new_tracking_number", lambda: next(drawn, None) or fresh())
+
+    answer = post_comment(client, "en", open_period.slug, subject="Second comment")
+    assert answer.status_code == 303
+    second = answer.headers["Location"].split("/receipts/")[1].split("?")[0]
+    assert second != taken and TRACKING_RE.fullmatch(second)
+    # The service looks first: the second repeat is drawn again before the insert.
+    _, third = add_submission(app, open_period, enrich=False, subject="Third comment")
+    assert third not in (taken, second)
+
+    with app.app_context(), write_session() as session:
+        rows = dict(session.execute(
+            select(Submission.tracking_number, Submission.subject)).all())
+        receipts = session.scalars(select(OutboxMessage.submission_id).where(
+            OutboxMessage.kind == MessageKind.RECEIPT)).all()
+    assert rows[second] == "Second comment" and rows[third] == "Third comment"
+    assert rows[taken] != "Second comment"
+    assert len(rows) == 3 and sorted(receipts) == sorted(set(receipts)) and len(receipts) == 3

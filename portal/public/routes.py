@@ -21,6 +21,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug import Response
 from werkzeug.exceptions import TooManyRequests
 
@@ -171,6 +173,7 @@ def _blank_form(slug: str) -> str | None:
 
 
 @bp.route("/periods/<slug>/comment", methods=["GET", "POST"])
+@limiter.exempt  # its own limit is counted below, once a comment is about to be stored
 @reads_first
 def comment(slug: str) -> ResponseReturnValue:
     if request.method in ("GET", "HEAD"):
@@ -198,10 +201,9 @@ def comment(slug: str) -> ResponseReturnValue:
         if wait:
             raise TooManyRequests(retry_after=wait)
     session = get_session()
-    write_now(session)  # checked: from here on only the insert and the commit
     try:
-        submission = submissions.submit(
-            session,
+        # Built and checked first; then the write lock, held for the insert and commit only.
+        new = submissions.prepare(
             found,
             submissions.SubmissionInput(
                 submitter_type=form.submitter_type.data,
@@ -230,10 +232,25 @@ def comment(slug: str) -> ResponseReturnValue:
     except submissions.PeriodNotOpenError:
         session.rollback()
         return _render_form(_period_or_404(slug), form, status=422)
+    submission = _store(session, new)
     _remember_receipt(submission.tracking_number)
     return redirect(
         url_for("public.receipt", tracking=submission.tracking_number, new=1), code=303
     )
+
+
+def _store(session: Session, new: submissions.NewComment) -> Submission:
+    """Insert a prepared comment holding the write lock; a tracking number already given
+    (next to impossible) is drawn again."""
+    while True:
+        write_now(session)
+        try:
+            return submissions.store_comment(session, new)
+        except IntegrityError:
+            session.rollback()
+            if not submissions.tracking_taken(session, new.submission.tracking_number):
+                raise
+            submissions.renumber(new)
 
 
 RECEIPTS_KEPT = 20

@@ -74,8 +74,11 @@ def add(session: Session, kind: MessageKind, recipient: str, language: object, *
 
 
 def receipt(session: Session, submission: Submission) -> None:
-    add(session, MessageKind.RECEIPT, submission.email, submission.ui_language,
-        submission_id=submission.id, period_id=submission.period_id)
+    """The receipt of a comment, added with it (the comment may not be flushed yet)."""
+    message = add(session, MessageKind.RECEIPT, submission.email, submission.ui_language,
+                  period_id=submission.period_id)
+    if message is not None:
+        message.submission = submission
 
 
 def decision(session: Session, submission: Submission) -> None:

@@ -242,10 +242,37 @@ def submit(
     """Store a comment on an open period; the caller commits before showing the receipt.
 
     Only what the receipt needs happens here; the rest waits for the worker
-    (portal/services/enrichment.py).
+    (portal/services/enrichment.py). `prepare` and `store` are its two halves, for a caller that
+    takes the write lock between them (the comment form)."""
+    new = prepare(period, data, ui_language, now, uploads, store, max_files)
+    while tracking_taken(session, new.submission.tracking_number):
+        renumber(new)
+    return store_comment(session, new)
 
-    Files are written to the store (content-addressed) and removed again if the transaction
-    rolls back; their text is read later (portal/services/attachments.py), never here."""
+
+@dataclass(frozen=True)
+class NewComment:
+    """A comment checked and built, not yet added to a session (`prepare`, then `store`)."""
+
+    submission: Submission
+    uploads: Sequence[Upload]
+    store: AttachmentStore | None
+
+
+def prepare(
+    period: CommentPeriod,
+    data: SubmissionInput,
+    ui_language: str,
+    now: datetime | None = None,
+    uploads: Sequence[Upload] = (),
+    store: AttachmentStore | None = None,
+    max_files: int = 5,
+) -> NewComment:
+    """Check a comment and build its row, digest and flags, without the database: a writer does
+    this before taking SQLite's write lock, which every other comment waits for.
+
+    Its tracking number has 60 random bits, so one already given is next to impossible; the
+    unique index refuses it, and the caller draws another (`renumber`) and stores again."""
     now = now or utcnow()
     state = period.state(now)
     if state is not PeriodState.OPEN:
@@ -264,11 +291,8 @@ def submit(
     if lang not in (Language.EN, Language.ES):
         lang, source = Language.UND, LanguageSource.PENDING
     # Microsecond precision is kept by both databases; the digest covers this exact instant.
-    tracking = new_tracking_number()
-    while session.scalar(select(Submission.id).where(Submission.tracking_number == tracking)):
-        tracking = new_tracking_number()
     submission = Submission(
-        tracking_number=tracking,
+        tracking_number=new_tracking_number(),
         period_id=period.id,
         submitter_type=data.submitter_type,
         organization=data.organization,
@@ -291,19 +315,35 @@ def submit(
         contains_bci=data.contains_bci,
         confidential_body=data.confidential_body if data.contains_bci and
         data.confidential_body.strip() else None,
+        text_fingerprint=fingerprint(data.full_text()),
+        flags=_flags(data),
     )
-    if uploads and store is not None:
-        submission.attachments = _store_files(session, store, uploads)
+    return NewComment(submission, tuple(uploads), store)
+
+
+def tracking_taken(session: Session, tracking: str) -> bool:
+    return session.scalar(
+        select(Submission.id).where(Submission.tracking_number == tracking)) is not None
+
+
+def renumber(new: NewComment) -> None:
+    """Another tracking number (the digest does not cover it)."""
+    new.submission.tracking_number = new_tracking_number()
+
+
+def store_comment(session: Session, new: NewComment) -> Submission:
+    """Write a prepared comment, its files and its receipt's outbox row, in one flush."""
+    submission = new.submission
+    if new.uploads and new.store is not None:
+        submission.attachments = _store_files(session, new.store, new.uploads)
         attachments.files_stored(session)
-    submission.text_fingerprint = fingerprint(data.full_text())
-    submission.flags = _flags(data)
     session.add(submission)
-    session.flush()
     # Its receipt by email, sent once this transaction commits. The rest is added on the worker
     # once it commits: language, sanitized HTML, themes, then its campaign (a member of a
     # decided campaign is decided there, after this).
     outbox.receipt(session, submission)
     enrichment.comment_stored(session)
+    session.flush()
     return submission
 
 
