@@ -13,11 +13,11 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
 from portal.models.labels import LabeledEnum
-from portal.models.submission import Language, Submission
+from portal.models.submission import Language
 from portal.models.types import UTCDateTime, code_column
 
 
@@ -63,8 +63,6 @@ class OutboxMessage(Base):
     language: Mapped[Language] = mapped_column(code_column(Language, 8))
     # What the message is about; the text is composed when it is sent.
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
-    # Set on a receipt, so the comment and its message are inserted in one flush.
-    submission: Mapped[Submission | None] = relationship(lazy="raise")
     follower_id: Mapped[int | None] = mapped_column(
         ForeignKey("followers.id", ondelete="SET NULL"), index=True)
     period_id: Mapped[int | None] = mapped_column(

@@ -232,23 +232,22 @@ def comment(slug: str) -> ResponseReturnValue:
     except submissions.PeriodNotOpenError:
         session.rollback()
         return _render_form(_period_or_404(slug), form, status=422)
-    submission = _store(session, new)
-    _remember_receipt(submission.tracking_number)
-    return redirect(
-        url_for("public.receipt", tracking=submission.tracking_number, new=1), code=303
-    )
+    tracking = _store(session, new)
+    _remember_receipt(tracking)
+    return redirect(url_for("public.receipt", tracking=tracking, new=1), code=303)
 
 
-def _store(session: Session, new: submissions.NewComment) -> Submission:
-    """Insert a prepared comment holding the write lock; a tracking number already given
-    (next to impossible) is drawn again."""
+def _store(session: Session, new: submissions.NewComment) -> str:
+    """Insert a prepared comment holding the write lock; its tracking number. One already
+    given (next to impossible) is drawn again."""
     while True:
         write_now(session)
         try:
-            return submissions.store_comment(session, new)
+            submissions.store_comment(session, new)
+            return new.tracking_number
         except IntegrityError:
             session.rollback()
-            if not submissions.tracking_taken(session, new.submission.tracking_number):
+            if not submissions.tracking_taken(session, new.tracking_number):
                 raise
             submissions.renumber(new)
 

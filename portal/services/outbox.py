@@ -14,11 +14,12 @@ same message by the receiving side.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Language, MessageKind, OutboxMessage, OutboxState, Submission
@@ -73,12 +74,17 @@ def add(session: Session, kind: MessageKind, recipient: str, language: object, *
     return message
 
 
-def receipt(session: Session, submission: Submission) -> None:
-    """The receipt of a comment, added with it (the comment may not be flushed yet)."""
-    message = add(session, MessageKind.RECEIPT, submission.email, submission.ui_language,
-                  period_id=submission.period_id)
-    if message is not None:
-        message.submission = submission
+def receipt(session: Session, submission_id: int, row: Mapping[str, object]) -> None:
+    """The receipt of a comment just inserted as a row (`submissions.store_comment`)."""
+    if is_muted(session):
+        return
+    now = utcnow()
+    session.execute(insert(cast(Table, OutboxMessage.__table__)), {
+        "kind": MessageKind.RECEIPT, "state": OutboxState.PENDING, "recipient": row["email"],
+        "language": _language(row["ui_language"]), "submission_id": submission_id,
+        "period_id": row["period_id"], "data": {}, "created_at": now, "due_at": now,
+        "attempts": 0})
+    session.info[_WROTE] = True
 
 
 def decision(session: Session, submission: Submission) -> None:
