@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_caching import Cache
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -72,6 +72,8 @@ PAGE_MODELS: tuple[type, ...] = (
 )
 PAGE_TABLES = frozenset(m.__tablename__ for m in (*PAGE_MODELS, Submission))  # type: ignore[attr-defined]
 GENERATION_KEY = "page:generation"
+# Where a request keeps the token it read (PageCache.generation).
+GENERATION_READ = "portal.page_cache.generation"
 _CHANGED = "portal_pages_changed"
 
 
@@ -116,22 +118,46 @@ class PageCache:
         self.enabled = config["CACHE_TYPE"] != "NullCache"
         # name -> (generation, until (monotonic), value): this process's own, never shared.
         self.remembered: dict[Hashable, tuple[str, float, Any]] = {}
+        # Form pages by key (its generation included) -> (until (epoch seconds), page).
+        self.forms: dict[str, tuple[float, str]] = {}
 
-    def generation(self) -> str:
+    def generation(self, environ: dict[str, Any] | None = None) -> str:
         """The current token; a missing one (first use, or evicted) is made anew, which files
-        every page kept so far under a token nobody reads: safe."""
+        every page kept so far under a token nobody reads: safe.
+
+        Read once per request, before its first query: the first read is kept in the request's
+        WSGI environ (the WSGI layer's, or Flask's request's when none is given)."""
+        if environ is None and has_request_context():
+            environ = request.environ
+        if environ is not None and GENERATION_READ in environ:
+            return str(environ[GENERATION_READ])
         token = self.cache.get(GENERATION_KEY)
         if token is None:
             self.cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=0)
             token = self.cache.get(GENERATION_KEY)
+        if environ is not None:
+            environ[GENERATION_READ] = str(token)
         return str(token)
+
+    def form_kept_here(self, key: str) -> str | None:
+        """A kept form page this process already read (see kept_form)."""
+        found = self.forms.get(key)
+        return found[1] if found is not None and time.time() < found[0] else None
+
+    def keep_form_here(self, key: str, html: str, until: float) -> None:
+        if len(self.forms) >= REMEMBERED_NAMES:
+            self.forms.clear()
+        self.forms[key] = (until, html)
 
     def bump(self) -> None:
         """Forget every kept page: called after a commit that changed what they show."""
         if not self.enabled:
             return
         try:
-            self.cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=0)
+            token = secrets.token_hex(8)
+            self.cache.set(GENERATION_KEY, token, timeout=0)
+            if has_request_context():
+                request.environ[GENERATION_READ] = token
         except Exception:  # noqa: BLE001 - the store is down; pages expire within seconds
             log.exception("could not renew the page cache's generation")
 
@@ -195,7 +221,7 @@ class ServeKept:
                 and not any(c in environ.get("HTTP_COOKIE", "") for c in self.cookies):
             started = time.perf_counter()
             try:
-                found = self.pages.get(_key(environ, self.pages.generation()))
+                found = self.pages.get(_key(environ, self.pages.generation(environ)))
             except Exception:  # noqa: BLE001 - a cache that fails must not fail the page
                 log.exception("page cache unavailable; rendering")
                 found = None
@@ -247,8 +273,13 @@ def kept_form(render: Callable[[], str | None],
     if pages.enabled and _anonymous():
         try:
             key = _key(request.environ, pages.generation()) + ":form"
-            found = pages.cache.get(key)
-            html = found if isinstance(found, str) else None
+            # Kept with the instant it expires, so each process can keep it in memory as long.
+            html = pages.form_kept_here(key)
+            if html is None:
+                found = pages.cache.get(key)
+                if isinstance(found, tuple) and len(found) == 2:
+                    html = str(found[0])
+                    pages.keep_form_here(key, html, float(found[1]))
         except Exception:  # noqa: BLE001 - a cache that fails must not fail the page
             log.exception("page cache unavailable; rendering")
     if html is None:
@@ -260,7 +291,9 @@ def kept_form(render: Callable[[], str | None],
 
             seconds = seconds_to_keep(get_session(), pages.seconds)
             if seconds > 0:
-                pages.cache.set(key, html, timeout=seconds)
+                until = time.time() + seconds
+                pages.cache.set(key, (html, until), timeout=seconds)
+                pages.keep_form_here(key, html, until)
     for blank, value in fill.items():
         html = html.replace(blank, value())
     return html

@@ -238,6 +238,30 @@ def test_a_change_in_one_process_reaches_the_pages_of_another(
             each.extensions["portal_engine"].dispose()
 
 
+def test_a_form_page_held_in_a_process_follows_a_change_made_by_another(
+        db_url: str, tmp_path: Path) -> None:
+    """Each process keeps the form page in memory once read (no store read per visitor), under
+    the generation it was kept for: another process's change is seen at the next request."""
+    store = str(tmp_path / "shared-pages")
+    reader, writer = (_second_process(db_url, store, tmp_path) for _ in range(2))
+    try:
+        period = make_period(writer)
+        url = f"/en/periods/{period.slug}/comment"
+        first = reader.test_client().get(url).text
+        assert page_cache(reader).forms, "the form page is held by the process that read it"
+        _behind_the_back(reader, "UPDATE comment_periods SET title_en = 'Changed unseen'")
+        assert "Changed unseen" not in reader.test_client().get(url).text
+        with writer.app_context(), write_session() as session:
+            changed = session.get(CommentPeriod, period.id)
+            assert changed is not None
+            changed.closes_at = utcnow() - timedelta(minutes=1)
+        after = reader.test_client().get(url).text
+        assert "This comment period is closed" in after and first != after
+    finally:
+        for each in (reader, writer):
+            each.extensions["portal_engine"].dispose()
+
+
 def test_the_comment_form_is_kept_with_each_visitors_own_token(
         app: Flask, open_period: CommentPeriod) -> None:
     url = f"/en/periods/{open_period.slug}/comment"
