@@ -315,10 +315,10 @@ def add_submission(app: Flask, period: CommentPeriod, *, enrich: bool = True,
     fields.update(overrides)
     ui_language = str(fields.pop("ui_language", "es"))
     with app.app_context(), write_session() as session:
-        stored = submissions.submit(
-            session, session.get(CommentPeriod, period.id),
+        stored = submissions.submit(session, submissions.prepare(
+            session.get_one(CommentPeriod, period.id),
             submissions.SubmissionInput(**fields), ui_language=ui_language,  # type: ignore[arg-type]
-        )
+        ))
         found = stored.id, stored.tracking_number
     if enrich:
         enrich_comments(app)

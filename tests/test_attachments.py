@@ -313,8 +313,9 @@ def test_a_rolled_back_submission_leaves_no_file(app: Flask, open_period: Commen
     with app.app_context():
         store = attachment_store.current_store()
         with pytest.raises(RuntimeError), write_session() as session:
-            submissions.submit(session, session.get(CommentPeriod, open_period.id), data, "en",
-                               uploads=[upload], store=store)
+            submissions.submit(session, submissions.prepare(
+                session.get_one(CommentPeriod, open_period.id), data, "en", uploads=[upload],
+                store=store))
             assert len(stored_files(upload_dir)) == 1
             raise RuntimeError("the request failed after storing")
     assert stored_files(upload_dir) == []

@@ -26,8 +26,8 @@ def _worker(url: str, period_id: int, start: mp.Event, errors: mp.Queue) -> None
             try:
                 with write_session() as session:
                     period = session.get(CommentPeriod, period_id)
-                    submissions.submit(
-                        session, period,
+                    submissions.submit(session, submissions.prepare(
+                        period,
                         submissions.SubmissionInput(
                             submitter_type="individual", organization=None, name=f"W {i}",
                             email="w@example.org", country="US", region="", subject="s",
@@ -35,7 +35,7 @@ def _worker(url: str, period_id: int, start: mp.Event, errors: mp.Queue) -> None
                             consent_publish=False, declared_language="en",
                         ),
                         ui_language="en",
-                    )
+                    ))
             except Exception as exc:  # noqa: BLE001 - report every failure to the parent
                 errors.put(repr(exc))
 

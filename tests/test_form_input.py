@@ -63,12 +63,12 @@ def test_the_service_refuses_invisible_text_too(app: Flask, open_period: Comment
     fields = {k: v for k, v in valid_comment().items() if k != "written_language"}
     fields.update(consent_publish=True, body=INVISIBLE)
     with app.app_context(), db_session(app) as session:
-        period = session.get(CommentPeriod, open_period.id)
+        period = session.get_one(CommentPeriod, open_period.id)
         with pytest.raises(ValueError, match="neither"):
-            submissions.submit(session, period, submissions.SubmissionInput(**fields), "en")
+            submissions.prepare(period, submissions.SubmissionInput(**fields), "en")
         fields.update(body="Texto.", subject="\u200b")
         with pytest.raises(ValueError, match="subject"):
-            submissions.submit(session, period, submissions.SubmissionInput(**fields), "en")
+            submissions.prepare(period, submissions.SubmissionInput(**fields), "en")
 
 
 @pytest.mark.parametrize(("lang", "field", "expected"), [

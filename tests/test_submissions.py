@@ -221,7 +221,8 @@ def test_period_that_closes_between_form_and_submit(
             if k not in ("written_language", "consent_publish")
         }, consent_publish=True)
         with pytest.raises(submissions.PeriodNotOpenError):
-            submissions.submit(session, period, data, "en", now=period.closes_at)
+            submissions.submit(session, submissions.prepare(period, data, "en",
+                                                            now=period.closes_at))
         session.rollback()
         session.close()
     assert count_submissions(app) == 0

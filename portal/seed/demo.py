@@ -21,7 +21,7 @@ from portal.models import CommentPeriod, PeriodState, Submission, Theme
 from portal.models.types import utcnow
 from portal.seed.corpus import Comment, Generator
 from portal.services import audit, enrichment, moderation, outbox, themes
-from portal.services.submissions import SubmissionInput, submit
+from portal.services.submissions import SubmissionInput, prepare, submit
 
 DEMO_WORDS = (40, 200)
 CAMPAIGN_SHARE = 0.1
@@ -148,8 +148,8 @@ def add_demo(
             reason = note = None
             if decisions[i] == "reject":
                 comment, reason, note = _rejectable(comment, rng)
-            stored = submit(session, period, _as_input(comment, rng), ui_language=comment.language,
-                            now=received)
+            stored = submit(session, prepare(period, _as_input(comment, rng),
+                                             ui_language=comment.language, now=received))
             enrichment.ensure(session, stored)  # what the worker would add, at once
             progress.added += 1
             decided = min(now, received + timedelta(hours=rng.uniform(1, 72)))

@@ -56,6 +56,18 @@ def _language(code: object) -> Language:
     return parsed if parsed in (Language.EN, Language.ES) else Language.EN
 
 
+def _fields(kind: MessageKind, recipient: str, language: object, *,
+            submission_id: int | None = None, follower_id: int | None = None,
+            period_id: int | None = None, data: dict[str, object] | None = None,
+            dedupe_key: str | None = None, now: datetime | None = None) -> dict[str, object]:
+    """The columns of a message due now, waiting to be sent."""
+    now = now or utcnow()
+    return {"kind": kind, "state": OutboxState.PENDING, "recipient": recipient,
+            "language": _language(language), "submission_id": submission_id,
+            "follower_id": follower_id, "period_id": period_id, "data": data or {},
+            "dedupe_key": dedupe_key, "created_at": now, "due_at": now, "attempts": 0}
+
+
 def add(session: Session, kind: MessageKind, recipient: str, language: object, *,
         submission_id: int | None = None, follower_id: int | None = None,
         period_id: int | None = None, data: dict[str, object] | None = None,
@@ -63,27 +75,22 @@ def add(session: Session, kind: MessageKind, recipient: str, language: object, *
     """One message to send after this transaction commits (none while muted)."""
     if is_muted(session):
         return None
-    now = now or utcnow()
-    message = OutboxMessage(
-        kind=kind, state=OutboxState.PENDING, recipient=recipient, language=_language(language),
-        submission_id=submission_id, follower_id=follower_id, period_id=period_id,
-        data=data or {}, dedupe_key=dedupe_key, created_at=now, due_at=now, attempts=0,
-    )
+    message = OutboxMessage(**_fields(
+        kind, recipient, language, submission_id=submission_id, follower_id=follower_id,
+        period_id=period_id, data=data, dedupe_key=dedupe_key, now=now))
     session.add(message)
     session.info[_WROTE] = True
     return message
 
 
 def receipt(session: Session, submission_id: int, row: Mapping[str, object]) -> None:
-    """The receipt of a comment just inserted as a row (`submissions.store_comment`)."""
+    """The receipt of a comment just inserted as a row (`submissions.store_comment`): inserted
+    as a row too, the same columns `add` gives a message."""
     if is_muted(session):
         return
-    now = utcnow()
-    session.execute(insert(cast(Table, OutboxMessage.__table__)), {
-        "kind": MessageKind.RECEIPT, "state": OutboxState.PENDING, "recipient": row["email"],
-        "language": _language(row["ui_language"]), "submission_id": submission_id,
-        "period_id": row["period_id"], "data": {}, "created_at": now, "due_at": now,
-        "attempts": 0})
+    session.execute(insert(cast(Table, OutboxMessage.__table__)), _fields(
+        MessageKind.RECEIPT, str(row["email"]), row["ui_language"],
+        submission_id=submission_id, period_id=cast(int, row["period_id"])))
     session.info[_WROTE] = True
 
 

@@ -230,22 +230,14 @@ def _check_parts(data: SubmissionInput, uploads: Sequence[Upload], max_files: in
         raise ValueError("a confidential part without the certification")
 
 
-def submit(
-    session: Session,
-    period: CommentPeriod,
-    data: SubmissionInput,
-    ui_language: str,
-    now: datetime | None = None,
-    uploads: Sequence[Upload] = (),
-    store: AttachmentStore | None = None,
-    max_files: int = 5,
-) -> Submission:
-    """Store a comment on an open period; the caller commits before showing the receipt.
+def submit(session: Session, new: NewComment) -> Submission:
+    """Store a prepared comment (`prepare`) in the caller's transaction; the caller commits
+    before showing the receipt. Its tracking number is looked up first, since a caller's
+    transaction cannot be rolled back here to draw another; the comment form, which owns its
+    transaction, takes the write lock after `prepare` and calls `store_comment` instead.
 
     Only what the receipt needs happens here; the rest waits for the worker
-    (portal/services/enrichment.py). `prepare` and `store_comment` are its two halves, for a
-    caller that takes the write lock between them (the comment form)."""
-    new = prepare(period, data, ui_language, now, uploads, store, max_files)
+    (portal/services/enrichment.py)."""
     while tracking_taken(session, new.tracking_number):
         renumber(new)
     return session.get_one(Submission, store_comment(session, new))
@@ -347,7 +339,10 @@ def store_comment(session: Session, new: NewComment) -> int:
 
     Inserted as rows, not through the ORM's unit of work (half the time, and the time is spent
     holding the write lock). A comment waiting for review is none of the flush hooks' business:
-    term statistics, public dates and the page cache follow it once it is enriched or decided."""
+    term statistics, public dates and the page cache follow it once it is enriched or decided.
+
+    Files are written to the store (content-addressed) and removed again if the transaction
+    rolls back; their text is read later (portal/services/attachments.py), never here."""
     inserted = session.execute(insert(_SUBMISSIONS), new.row)
     submission_id = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
     if new.answers:
